@@ -1,0 +1,58 @@
+/* platform.h - the one interface between the portable core (shim/) and the
+ * operating system.  posix/platform_posix.c and win32/platform_win32.c
+ * implement it; nothing in shim/ calls the OS any other way.
+ *
+ * The Windows types (HANDLE, RPC_STATUS, ...) come from the public headers:
+ * on POSIX they are asyncrpc's own, on Windows the SDK's.
+ */
+#ifndef ASYNCRPC_SHIM_PLATFORM_H
+#define ASYNCRPC_SHIM_PLATFORM_H
+
+#include <rpc.h>
+#include <rpcasync.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Opaque storage big enough for pthread_mutex_t / SRWLOCK and for
+ * pthread_cond_t / CONDITION_VARIABLE; each backend checks the size. */
+typedef union arpc_mutex { void *align; unsigned char bytes[64]; } arpc_mutex;
+typedef union arpc_cond  { void *align; unsigned char bytes[64]; } arpc_cond;
+
+void arpc_mutex_init(arpc_mutex *m);
+void arpc_mutex_destroy(arpc_mutex *m);
+void arpc_mutex_lock(arpc_mutex *m);
+void arpc_mutex_unlock(arpc_mutex *m);
+
+void arpc_cond_init(arpc_cond *c);
+void arpc_cond_destroy(arpc_cond *c);
+void arpc_cond_wait(arpc_cond *c, arpc_mutex *m);
+/* Returns 0 when signalled (or spuriously woken), nonzero on timeout. */
+int  arpc_cond_timedwait(arpc_cond *c, arpc_mutex *m, uint32_t ms);
+void arpc_cond_signal(arpc_cond *c);
+void arpc_cond_broadcast(arpc_cond *c);
+
+/* Runtime threads. */
+typedef struct arpc_thread arpc_thread;
+typedef void (*arpc_thread_fn)(void *arg);
+/* Returns NULL when the thread cannot be created. */
+arpc_thread *arpc_thread_create(arpc_thread_fn fn, void *arg);
+void arpc_thread_join(arpc_thread *t);
+uint64_t arpc_now_ms(void);
+
+/* Notification delivery through the Windows mechanisms an RPC_ASYNC_STATE
+ * names.  Each returns RPC_S_OK or a Windows status code. */
+RPC_STATUS arpc_notify_event(HANDLE hEvent);
+/* Queue routine(arg) as an APC to hThread; it runs in that thread's
+ * alertable wait. */
+RPC_STATUS arpc_notify_apc(HANDLE hThread, void (*routine)(void *arg), void *arg);
+RPC_STATUS arpc_notify_iocp(HANDLE port, DWORD bytes, ULONG_PTR key, LPOVERLAPPED ov);
+/* POSIX has no windows: RPC_S_CANNOT_SUPPORT there. */
+RPC_STATUS arpc_notify_hwnd(HWND hWnd, UINT msg, void *lparam);
+/* Whether HWND notification can work on this platform at all. */
+int arpc_notify_hwnd_supported(void);
+/* A real (not pseudo) handle to the calling thread, for APCs aimed at it;
+ * the caller closes it with arpc_handle_close. */
+RPC_STATUS arpc_current_thread_handle(HANDLE *out);
+void arpc_handle_close(HANDLE h);
+
+#endif /* ASYNCRPC_SHIM_PLATFORM_H */

@@ -1,0 +1,106 @@
+/* workq.c - the runtime's worker threads: server managers (loopback today,
+ * the transport's dispatch later) and Callback notifications run here, so a
+ * user routine never runs on a thread that holds a runtime lock.
+ *
+ * The pool grows when every worker is busy (up to WORKQ_MAX_THREADS) and
+ * keeps its threads; work is run in FIFO order. */
+#include <stdlib.h>
+#include "call.h"
+
+#define WORKQ_MAX_THREADS 256
+
+struct work {
+    struct work *next;
+    void (*fn)(void *);
+    void *arg;
+};
+
+static struct {
+    arpc_mutex lock;
+    arpc_cond cond;
+    struct work *head, *tail;
+    int threads, idle;
+} wq;
+
+static _Thread_local int on_runtime_thread;
+
+static void workq_init_once(void)
+{
+    arpc_mutex_init(&wq.lock);
+    arpc_cond_init(&wq.cond);
+}
+
+/* C11 call_once needs <threads.h>, which MinGW lacks: a spin on an atomic. */
+static void workq_init(void)
+{
+    static int state; /* 0 new, 1 initialising, 2 ready */
+    int expected = 0;
+    if (__atomic_load_n(&state, __ATOMIC_ACQUIRE) == 2)
+        return;
+    if (__atomic_compare_exchange_n(&state, &expected, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        workq_init_once();
+        __atomic_store_n(&state, 2, __ATOMIC_RELEASE);
+        return;
+    }
+    while (__atomic_load_n(&state, __ATOMIC_ACQUIRE) != 2)
+        ;
+}
+
+static void worker_main(void *unused)
+{
+    (void)unused;
+    on_runtime_thread = 1;
+    arpc_mutex_lock(&wq.lock);
+    for (;;) {
+        while (!wq.head) {
+            wq.idle++;
+            arpc_cond_wait(&wq.cond, &wq.lock);
+            wq.idle--;
+        }
+        struct work *w = wq.head;
+        wq.head = w->next;
+        if (!wq.head)
+            wq.tail = NULL;
+        arpc_mutex_unlock(&wq.lock);
+        w->fn(w->arg);
+        free(w);
+        arpc_mutex_lock(&wq.lock);
+    }
+}
+
+RPC_STATUS arpc_workq_submit(void (*fn)(void *), void *arg)
+{
+    struct work *w = malloc(sizeof *w);
+    if (!w)
+        return RPC_S_OUT_OF_MEMORY;
+    w->next = NULL;
+    w->fn = fn;
+    w->arg = arg;
+    workq_init();
+    arpc_mutex_lock(&wq.lock);
+    if (wq.tail)
+        wq.tail->next = w;
+    else
+        wq.head = w;
+    wq.tail = w;
+    int spawn = wq.idle == 0 && wq.threads < WORKQ_MAX_THREADS;
+    if (spawn)
+        wq.threads++;
+    arpc_cond_signal(&wq.cond);
+    arpc_mutex_unlock(&wq.lock);
+    if (spawn && !arpc_thread_create(worker_main, NULL)) {
+        arpc_mutex_lock(&wq.lock);
+        wq.threads--;
+        int none = wq.threads == 0;
+        arpc_mutex_unlock(&wq.lock);
+        /* With no thread at all the work would never run. */
+        if (none)
+            return RPC_S_OUT_OF_THREADS;
+    }
+    return RPC_S_OK;
+}
+
+int arpc_workq_on_runtime_thread(void)
+{
+    return on_runtime_thread;
+}
