@@ -4,14 +4,22 @@
  * base types).  Windows (MinGW): the SDK's rpc.h, plus the C-only
  * RpcTryExcept family, which the SDK spells with MSVC's __try.
  */
-#ifndef ASYNCRPC_RPC_H
-#define ASYNCRPC_RPC_H
-
 #if defined(_WIN32)
 
+/* No include guard of ours here: the SDK's headers re-enter rpc.h. */
 #include_next <rpc.h>
+/* Replace the SDK's __try spelling of the exception macros once the SDK has
+ * defined them (the outermost pass through this file always gets here). */
+#if defined(RpcTryExcept) && !defined(ASYNCRPC_EXCEPT_H)
+#include "arpc_except.h"
+#endif
+#ifndef RpcExceptionFilter
+#define RpcExceptionFilter(ExceptionCode) I_RpcExceptionFilter(ExceptionCode)
+#endif
 
 #else /* POSIX */
+#ifndef ASYNCRPC_RPC_H
+#define ASYNCRPC_RPC_H
 
 #include "windows.h"
 
@@ -49,13 +57,8 @@ typedef LONG RPC_STATUS;   /* 32-bit, as on Windows */
 #include "rpcnterr.h"
 #include "winerror.h"
 #include "rpcasync.h"
-
-#endif /* POSIX */
-
-/* Both targets: RPC exceptions in plain C. */
 #include "arpc_except.h"
-#ifndef RpcExceptionFilter
 #define RpcExceptionFilter(ExceptionCode) I_RpcExceptionFilter(ExceptionCode)
-#endif
 
 #endif /* ASYNCRPC_RPC_H */
+#endif /* POSIX */

@@ -4,11 +4,11 @@
  * §1.5).  Windows (MinGW): the SDK's rpcasync.h plus the two RPC_ASYNC_EVENT
  * values it lacks.
  */
-#ifndef ASYNCRPC_RPCASYNC_H
-#define ASYNCRPC_RPCASYNC_H
-
 #if defined(_WIN32)
-
+/* The SDK's header, reached through rpc.h first because it expects rpc.h's
+ * definitions.  No include guard of ours on this side: the SDK's headers
+ * include each other in cycles that rely on re-entering rpc.h. */
+#include <rpc.h>
 #include_next <rpcasync.h>
 /* MinGW's RPC_ASYNC_EVENT stops at RpcReceiveComplete; the SDK (Vista+) and
  * Wine have two more.  Constant expressions, usable in switch labels. */
@@ -20,6 +20,8 @@
 #endif
 
 #else /* POSIX */
+#ifndef ASYNCRPC_RPCASYNC_H
+#define ASYNCRPC_RPCASYNC_H
 
 #include "rpc.h"
 
@@ -132,6 +134,5 @@ ARPC_API int RPC_ENTRY I_RpcExceptionFilter(unsigned long ExceptionCode);
 #ifdef __cplusplus
 }
 #endif
-#endif /* POSIX */
-
 #endif /* ASYNCRPC_RPCASYNC_H */
+#endif /* POSIX */

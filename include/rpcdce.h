@@ -1,11 +1,15 @@
 /* rpcdce.h - DCE RPC types, constants and API (POSIX build; on Windows the
  * SDK's rpcdce.h, plus what asyncrpc adds). */
+#if defined(_WIN32)
+/* The SDK's header, reached through rpc.h first because it expects rpc.h's
+ * definitions.  No include guard of ours on this side: the SDK's headers
+ * include each other in cycles that rely on re-entering rpc.h. */
+#include <rpc.h>
+#include_next <rpcdce.h>
+
+#else /* POSIX */
 #ifndef ASYNCRPC_RPCDCE_H
 #define ASYNCRPC_RPCDCE_H
-
-#if defined(_WIN32)
-#include_next <rpcdce.h>
-#else
 #include "rpc.h"
 
 #ifdef __cplusplus
@@ -153,6 +157,5 @@ ARPC_API RPC_STATUS RPC_ENTRY RpcServerTestCancel(RPC_BINDING_HANDLE BindingHand
 #ifdef __cplusplus
 }
 #endif
-#endif /* POSIX */
-
 #endif /* ASYNCRPC_RPCDCE_H */
+#endif /* POSIX */

@@ -1,11 +1,15 @@
 /* rpcdcep.h - the runtime's private-but-published structures that stubs use
  * (RPC_MESSAGE, interface descriptions) - POSIX build; on Windows the SDK's. */
+#if defined(_WIN32)
+/* The SDK's header, reached through rpc.h first because it expects rpc.h's
+ * definitions.  No include guard of ours on this side: the SDK's headers
+ * include each other in cycles that rely on re-entering rpc.h. */
+#include <rpc.h>
+#include_next <rpcdcep.h>
+
+#else /* POSIX */
 #ifndef ASYNCRPC_RPCDCEP_H
 #define ASYNCRPC_RPCDCEP_H
-
-#if defined(_WIN32)
-#include_next <rpcdcep.h>
-#else
 #include "rpc.h"
 
 #ifdef __cplusplus
@@ -94,6 +98,5 @@ typedef struct _RPC_CLIENT_INTERFACE {
 #ifdef __cplusplus
 }
 #endif
-#endif /* POSIX */
-
 #endif /* ASYNCRPC_RPCDCEP_H */
+#endif /* POSIX */

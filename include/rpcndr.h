@@ -1,11 +1,19 @@
 /* rpcndr.h - NDR base types and the stub-facing declarations (POSIX build;
  * on Windows the SDK's rpcndr.h). */
+#if defined(_WIN32)
+/* The SDK's header, reached through rpc.h first because it expects rpc.h's
+ * definitions.  No include guard of ours on this side: the SDK's headers
+ * include each other in cycles that rely on re-entering rpc.h. */
+#include <rpc.h>
+#include_next <rpcndr.h>
+/* The Windows SDK's rpcndr.h defines NDR's `small`; MinGW's only for rc. */
+#ifndef small
+#define small char
+#endif
+
+#else /* POSIX */
 #ifndef ASYNCRPC_RPCNDR_H
 #define ASYNCRPC_RPCNDR_H
-
-#if defined(_WIN32)
-#include_next <rpcndr.h>
-#else
 #include "rpc.h"
 #include "rpcdcep.h"
 
@@ -51,6 +59,5 @@ void __RPC_USER MIDL_user_free(void *ptr);
 #ifdef __cplusplus
 }
 #endif
-#endif /* POSIX */
-
 #endif /* ASYNCRPC_RPCNDR_H */
+#endif /* POSIX */

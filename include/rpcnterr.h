@@ -1,10 +1,14 @@
 /* rpcnterr.h - RPC status codes that alias Win32 codes. */
+#if defined(_WIN32)
+/* The SDK's header, reached through rpc.h first because it expects rpc.h's
+ * definitions.  No include guard of ours on this side: the SDK's headers
+ * include each other in cycles that rely on re-entering rpc.h. */
+#include <rpc.h>
+#include_next <rpcnterr.h>
+
+#else /* POSIX */
 #ifndef ASYNCRPC_RPCNTERR_H
 #define ASYNCRPC_RPCNTERR_H
-
-#if defined(_WIN32)
-#include_next <rpcnterr.h>
-#else
 #include "winerror.h"
 
 #define RPC_S_OK                         ERROR_SUCCESS
@@ -28,5 +32,5 @@
 #define RPC_X_PIPE_APP_MEMORY            ERROR_OUTOFMEMORY
 #define RPC_X_INVALID_PIPE_OPERATION     RPC_X_WRONG_PIPE_ORDER
 
-#endif /* !_WIN32 */
 #endif /* ASYNCRPC_RPCNTERR_H */
+#endif /* POSIX */

@@ -3,12 +3,11 @@
  * Values are those of the Windows SDK.  On Windows (MinGW) the SDK's own
  * winerror.h is used instead of this file.
  */
-#ifndef ASYNCRPC_WINERROR_H
-#define ASYNCRPC_WINERROR_H
-
 #if defined(_WIN32)
 #include_next <winerror.h>
 #else
+#ifndef ASYNCRPC_WINERROR_H
+#define ASYNCRPC_WINERROR_H
 
 /* Win32 base error codes the runtime and the Windows base emulation return. */
 #define ERROR_SUCCESS                        0L
@@ -169,5 +168,5 @@
 #define E_OUTOFMEMORY ((HRESULT)0x8007000EL)
 #define E_INVALIDARG  ((HRESULT)0x80070057L)
 
-#endif /* !_WIN32 */
 #endif /* ASYNCRPC_WINERROR_H */
+#endif /* !_WIN32 */

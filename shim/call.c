@@ -223,7 +223,10 @@ void arpc_call_notify(arpc_call *c, RPC_ASYNC_EVENT ev)
         return;
     /* Event is written before each notification (spec §2.4). */
     a->Event = ev;
-    RPC_ASYNC_NOTIFICATION_INFO info = a->u;
+    /* MinGW declares u inline, a distinct type of the same layout. */
+    RPC_ASYNC_NOTIFICATION_INFO info;
+    _Static_assert(sizeof info == sizeof a->u, "notification info layout");
+    memcpy(&info, &a->u, sizeof info);
     arpc_call_deliver(c, a, a->NotificationType, &info, t, ev);
 }
 

@@ -58,8 +58,16 @@ static int sub_index(RPC_NOTIFICATIONS n)
 
 /* Notification may combine both bits except with an event object, where the
  * application could not tell them apart (spec §2.9: two calls needed). */
+/* MinGW declares Notification as DWORD, the SDK as RPC_NOTIFICATIONS: the
+ * same 32 bits (spec §5 item 16). */
+#if defined(_WIN32)
+typedef DWORD notifications_param;
+#else
+typedef RPC_NOTIFICATIONS notifications_param;
+#endif
+
 ARPC_API RPC_STATUS RPC_ENTRY RpcServerSubscribeForNotification(RPC_BINDING_HANDLE Binding,
-                                                                RPC_NOTIFICATIONS Notification,
+                                                                notifications_param Notification,
                                                                 RPC_NOTIFICATION_TYPES NotificationType,
                                                                 RPC_ASYNC_NOTIFICATION_INFO *NotificationInfo)
 {
