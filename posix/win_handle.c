@@ -109,7 +109,7 @@ void arpc_obj_release(struct arpc_obj *obj)
         return;
     switch (obj->type) {
     case ARPC_OBJ_EVENT:  arpc_event_free((struct arpc_event *)obj); break;
-    case ARPC_OBJ_THREAD: arpc_thread_free((struct arpc_thr *)obj); break;
+    case ARPC_OBJ_THREAD: arpc_thr_free((struct arpc_thr *)obj); break;
     case ARPC_OBJ_PORT:   arpc_port_free((struct arpc_port *)obj); break;
     default: break;
     }

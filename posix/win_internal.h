@@ -123,7 +123,7 @@ void arpc_obj_init(struct arpc_obj *obj, int type);
 
 /* Per-type hooks. */
 void arpc_event_free(struct arpc_event *ev);                  /* win_event.c */
-void arpc_thread_free(struct arpc_thr *t);                    /* win_thread.c */
+void arpc_thr_free(struct arpc_thr *t);                    /* win_thread.c */
 void arpc_port_free(struct arpc_port *p);                     /* win_iocp.c */
 void arpc_port_last_handle_closed(struct arpc_port *p);       /* win_iocp.c */
 

@@ -82,7 +82,7 @@ static struct arpc_thr *thr_alloc(void)
     return t;
 }
 
-void arpc_thread_free(struct arpc_thr *t)
+void arpc_thr_free(struct arpc_thr *t)
 {
     struct arpc_apc *a = t->apc_head;
     while (a) {
@@ -104,7 +104,7 @@ struct arpc_thr *arpc_thr_self(void)
     if (!t)
         return NULL;
     if (pthread_setspecific(g_key, t) != 0) {
-        arpc_thread_free(t);
+        arpc_thr_free(t);
         return NULL;
     }
     tls_self = t;
@@ -182,7 +182,7 @@ ARPC_API HANDLE WINAPI arpc_CreateThread(LPSECURITY_ATTRIBUTES sa, SIZE_T dwStac
     HANDLE h = arpc_handle_alloc(&t->hdr);
     arpc_win_lock_release();
     if (!h) {
-        arpc_thread_free(t);
+        arpc_thr_free(t);
         arpc_set_error(ERROR_NOT_ENOUGH_MEMORY);
         return NULL;
     }
