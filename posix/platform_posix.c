@@ -20,6 +20,22 @@ void arpc_mutex_destroy(arpc_mutex *m) { pthread_mutex_destroy(MTX(m)); }
 void arpc_mutex_lock(arpc_mutex *m)    { pthread_mutex_lock(MTX(m)); }
 void arpc_mutex_unlock(arpc_mutex *m)  { pthread_mutex_unlock(MTX(m)); }
 
+/* A zero flag is "not run"; one process-wide lock serialises first runs
+ * (they are rare), the atomic keeps every later call lock-free. */
+void arpc_once(arpc_once_flag *flag, void (*init)(void))
+{
+    static pthread_mutex_t once_lock = PTHREAD_MUTEX_INITIALIZER;
+    int *done = (int *)(void *)flag->bytes;
+    if (__atomic_load_n(done, __ATOMIC_ACQUIRE))
+        return;
+    pthread_mutex_lock(&once_lock);
+    if (!__atomic_load_n(done, __ATOMIC_RELAXED)) {
+        init();
+        __atomic_store_n(done, 1, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&once_lock);
+}
+
 void arpc_cond_init(arpc_cond *c)
 {
     pthread_condattr_t a;

@@ -133,13 +133,8 @@ static RPC_STATUS server_complete(arpc_call *c, void *Reply)
 {
     if (c->reply_size && !Reply)
         return RPC_S_INVALID_ARG; /* not final: the reply is still owed */
-    arpc_mutex_lock(&c->lock);
-    if (c->state != CALL_PENDING) {
-        arpc_mutex_unlock(&c->lock);
+    if (!arpc_call_server_claim(c))
         return RPC_S_INVALID_ASYNC_HANDLE;
-    }
-    c->state = CALL_DONE;
-    arpc_mutex_unlock(&c->lock);
     RPC_STATUS st = c->hooks->server_reply ? c->hooks->server_reply(c, Reply) : RPC_S_OK;
     arpc_call_server_finish(c);
     return st;
@@ -167,12 +162,7 @@ ARPC_API RPC_STATUS RPC_ENTRY RpcAsyncAbortCall(PRPC_ASYNC_STATE pAsync, unsigne
     } else if (ExceptionCode == 0) {
         st = RPC_S_INVALID_ARG; /* the code is sent as a fault and must be nonzero */
     } else {
-        arpc_mutex_lock(&c->lock);
-        int active = c->state == CALL_PENDING;
-        if (active)
-            c->state = CALL_DONE;
-        arpc_mutex_unlock(&c->lock);
-        if (active) {
+        if (arpc_call_server_claim(c)) {
             if (c->hooks->server_fault)
                 c->hooks->server_fault(c, (RPC_STATUS)(ULONG)ExceptionCode);
             arpc_call_server_finish(c);

@@ -21,19 +21,15 @@ static struct {
 
 static _Thread_local arpc_call *current_call;
 
+static void registry_init_once(void)
+{
+    arpc_mutex_init(&reg.lock);
+}
+
 static void registry_init(void)
 {
-    static int state;
-    int expected = 0;
-    if (__atomic_load_n(&state, __ATOMIC_ACQUIRE) == 2)
-        return;
-    if (__atomic_compare_exchange_n(&state, &expected, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-        arpc_mutex_init(&reg.lock);
-        __atomic_store_n(&state, 2, __ATOMIC_RELEASE);
-        return;
-    }
-    while (__atomic_load_n(&state, __ATOMIC_ACQUIRE) != 2)
-        ;
+    static arpc_once_flag once = ARPC_ONCE_INIT;
+    arpc_once(&once, registry_init_once);
 }
 
 static size_t bucket_of(const void *p)
@@ -358,11 +354,19 @@ void arpc_call_server_finish(arpc_call *c)
     arpc_call_unref(c); /* the user's side */
 }
 
-void arpc_call_server_abandon(arpc_call *c)
+int arpc_call_server_claim(arpc_call *c)
 {
     arpc_mutex_lock(&c->lock);
-    c->state = CALL_DONE;
+    int mine = c->state == CALL_PENDING;
+    if (mine)
+        c->state = CALL_DONE;
     arpc_mutex_unlock(&c->lock);
+    return mine;
+}
+
+void arpc_call_server_abandon(arpc_call *c)
+{
+    arpc_call_server_claim(c);
     arpc_call_server_finish(c);
 }
 
@@ -387,12 +391,7 @@ void arpc_call_server_dispatch(arpc_call *c, void (*manager)(PRPC_ASYNC_STATE, v
     /* An exception left the manager: fault the call unless it was already
      * completed or aborted (then the exception came after the hand-off, which
      * Windows leaves undefined; we ignore it). */
-    arpc_mutex_lock(&c->lock);
-    int active = c->state == CALL_PENDING;
-    if (active)
-        c->state = CALL_DONE;
-    arpc_mutex_unlock(&c->lock);
-    if (active) {
+    if (arpc_call_server_claim(c)) {
         if (c->hooks->server_fault)
             c->hooks->server_fault(c, raised);
         arpc_call_server_finish(c);

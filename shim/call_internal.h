@@ -56,6 +56,9 @@ void arpc_call_deliver(arpc_call *c, PRPC_ASYNC_STATE a, RPC_NOTIFICATION_TYPES 
                        const RPC_ASYNC_NOTIFICATION_INFO *info, HANDLE default_apc_thread, RPC_ASYNC_EVENT ev);
 /* Fire a server subscription (at most once per call). */
 void arpc_call_fire_subscription(arpc_call *c, int which);
+/* Claim the right to end a pending server call (complete, abort, fault):
+ * moves it to CALL_DONE and answers 1 for exactly one caller. */
+int arpc_call_server_claim(arpc_call *c);
 /* Final step of a server call: invalidate its handle, drop the user ref. */
 void arpc_call_server_finish(arpc_call *c);
 long arpc_call_live_count(void);

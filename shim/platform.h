@@ -31,6 +31,12 @@ int  arpc_cond_timedwait(arpc_cond *c, arpc_mutex *m, uint32_t ms);
 void arpc_cond_signal(arpc_cond *c);
 void arpc_cond_broadcast(arpc_cond *c);
 
+/* Run init() exactly once per flag, however many threads race to it;
+ * everyone returns after it has run. */
+typedef union arpc_once_flag { void *align; unsigned char bytes[16]; } arpc_once_flag;
+#define ARPC_ONCE_INIT {0}
+void arpc_once(arpc_once_flag *flag, void (*init)(void));
+
 /* Runtime threads. */
 typedef struct arpc_thread arpc_thread;
 typedef void (*arpc_thread_fn)(void *arg);

@@ -30,20 +30,10 @@ static void workq_init_once(void)
     arpc_cond_init(&wq.cond);
 }
 
-/* C11 call_once needs <threads.h>, which MinGW lacks: a spin on an atomic. */
 static void workq_init(void)
 {
-    static int state; /* 0 new, 1 initialising, 2 ready */
-    int expected = 0;
-    if (__atomic_load_n(&state, __ATOMIC_ACQUIRE) == 2)
-        return;
-    if (__atomic_compare_exchange_n(&state, &expected, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-        workq_init_once();
-        __atomic_store_n(&state, 2, __ATOMIC_RELEASE);
-        return;
-    }
-    while (__atomic_load_n(&state, __ATOMIC_ACQUIRE) != 2)
-        ;
+    static arpc_once_flag once = ARPC_ONCE_INIT;
+    arpc_once(&once, workq_init_once);
 }
 
 static void worker_main(void *unused)
@@ -91,11 +81,23 @@ RPC_STATUS arpc_workq_submit(void (*fn)(void *), void *arg)
     if (spawn && !arpc_thread_create(worker_main, NULL)) {
         arpc_mutex_lock(&wq.lock);
         wq.threads--;
+        /* With no thread at all the work would never run: take it back. */
         int none = wq.threads == 0;
+        if (none) {
+            struct work **pp = &wq.head, *prev = NULL;
+            while (*pp != w) {
+                prev = *pp;
+                pp = &(*pp)->next;
+            }
+            *pp = w->next;
+            if (wq.tail == w)
+                wq.tail = prev;
+        }
         arpc_mutex_unlock(&wq.lock);
-        /* With no thread at all the work would never run. */
-        if (none)
+        if (none) {
+            free(w);
             return RPC_S_OUT_OF_THREADS;
+        }
     }
     return RPC_S_OK;
 }

@@ -26,6 +26,22 @@ int arpc_cond_timedwait(arpc_cond *c, arpc_mutex *m, uint32_t ms)
 void arpc_cond_signal(arpc_cond *c) { WakeConditionVariable(CV(c)); }
 void arpc_cond_broadcast(arpc_cond *c) { WakeAllConditionVariable(CV(c)); }
 
+_Static_assert(sizeof(INIT_ONCE) <= sizeof(arpc_once_flag), "arpc_once_flag too small");
+
+static BOOL CALLBACK once_trampoline(PINIT_ONCE once, PVOID init, PVOID *ctx)
+{
+    (void)once;
+    (void)ctx;
+    ((void (*)(void))init)();
+    return TRUE;
+}
+
+void arpc_once(arpc_once_flag *flag, void (*init)(void))
+{
+    /* A zeroed INIT_ONCE is INIT_ONCE_STATIC_INIT. */
+    InitOnceExecuteOnce((PINIT_ONCE)(void *)flag->bytes, once_trampoline, (PVOID)init, NULL);
+}
+
 struct arpc_thread {
     HANDLE h;
     arpc_thread_fn fn;
