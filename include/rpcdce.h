@@ -149,6 +149,59 @@ typedef ULONG error_status_t;   /* 32-bit status, as on Windows */
 #define RPC_CALL_STATUS_CANCELLED 0x01
 #define RPC_CALL_STATUS_DISCONNECTED 0x02
 
+typedef RPC_STATUS RPC_ENTRY RPC_IF_CALLBACK_FN(RPC_IF_HANDLE InterfaceUuid, void *Context);
+#define RPC_MGR_EPV void
+
+/* Binding handles (client). */
+ARPC_API RPC_STATUS RPC_ENTRY RpcBindingFree(RPC_BINDING_HANDLE *Binding);
+ARPC_API RPC_STATUS RPC_ENTRY RpcBindingCopy(RPC_BINDING_HANDLE SourceBinding, RPC_BINDING_HANDLE *DestinationBinding);
+ARPC_API RPC_STATUS RPC_ENTRY RpcBindingReset(RPC_BINDING_HANDLE Binding);
+ARPC_API RPC_STATUS RPC_ENTRY RpcBindingFromStringBindingA(RPC_CSTR StringBinding, RPC_BINDING_HANDLE *Binding);
+ARPC_API RPC_STATUS RPC_ENTRY RpcBindingFromStringBindingW(RPC_WSTR StringBinding, RPC_BINDING_HANDLE *Binding);
+ARPC_API RPC_STATUS RPC_ENTRY RpcBindingToStringBindingA(RPC_BINDING_HANDLE Binding, RPC_CSTR *StringBinding);
+ARPC_API RPC_STATUS RPC_ENTRY RpcBindingToStringBindingW(RPC_BINDING_HANDLE Binding, RPC_WSTR *StringBinding);
+ARPC_API RPC_STATUS RPC_ENTRY RpcBindingSetOption(RPC_BINDING_HANDLE hBinding, unsigned long option,
+                                                  ULONG_PTR optionValue);
+ARPC_API RPC_STATUS RPC_ENTRY RpcBindingInqOption(RPC_BINDING_HANDLE hBinding, unsigned long option,
+                                                  ULONG_PTR *pOptionValue);
+ARPC_API RPC_STATUS RPC_ENTRY RpcMgmtSetComTimeout(RPC_BINDING_HANDLE Binding, unsigned int Timeout);
+ARPC_API RPC_STATUS RPC_ENTRY RpcBindingVectorFree(RPC_BINDING_VECTOR **BindingVector);
+
+/* Server. */
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerUseProtseqA(RPC_CSTR Protseq, unsigned int MaxCalls, void *SecurityDescriptor);
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerUseProtseqW(RPC_WSTR Protseq, unsigned int MaxCalls, void *SecurityDescriptor);
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerUseProtseqEpA(RPC_CSTR Protseq, unsigned int MaxCalls, RPC_CSTR Endpoint,
+                                                     void *SecurityDescriptor);
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerUseProtseqEpW(RPC_WSTR Protseq, unsigned int MaxCalls, RPC_WSTR Endpoint,
+                                                     void *SecurityDescriptor);
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerInqBindings(RPC_BINDING_VECTOR **BindingVector);
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerRegisterIf(RPC_IF_HANDLE IfSpec, UUID *MgrTypeUuid, RPC_MGR_EPV *MgrEpv);
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerRegisterIfEx(RPC_IF_HANDLE IfSpec, UUID *MgrTypeUuid, RPC_MGR_EPV *MgrEpv,
+                                                    unsigned int Flags, unsigned int MaxCalls,
+                                                    RPC_IF_CALLBACK_FN *IfCallback);
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerRegisterIf2(RPC_IF_HANDLE IfSpec, UUID *MgrTypeUuid, RPC_MGR_EPV *MgrEpv,
+                                                   unsigned int Flags, unsigned int MaxCalls, unsigned int MaxRpcSize,
+                                                   RPC_IF_CALLBACK_FN *IfCallbackFn);
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerUnregisterIf(RPC_IF_HANDLE IfSpec, UUID *MgrTypeUuid,
+                                                    unsigned int WaitForCallsToComplete);
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerListen(unsigned int MinimumCallThreads, unsigned int MaxCalls,
+                                              unsigned int DontWait);
+ARPC_API RPC_STATUS RPC_ENTRY RpcMgmtStopServerListening(RPC_BINDING_HANDLE Binding);
+ARPC_API RPC_STATUS RPC_ENTRY RpcMgmtWaitServerListen(void);
+ARPC_API RPC_STATUS RPC_ENTRY RpcMgmtIsServerListening(RPC_BINDING_HANDLE Binding);
+
+#ifdef UNICODE
+#define RpcBindingFromStringBinding RpcBindingFromStringBindingW
+#define RpcBindingToStringBinding RpcBindingToStringBindingW
+#define RpcServerUseProtseq RpcServerUseProtseqW
+#define RpcServerUseProtseqEp RpcServerUseProtseqEpW
+#else
+#define RpcBindingFromStringBinding RpcBindingFromStringBindingA
+#define RpcBindingToStringBinding RpcBindingToStringBindingA
+#define RpcServerUseProtseq RpcServerUseProtseqA
+#define RpcServerUseProtseqEp RpcServerUseProtseqEpA
+#endif
+
 /* Exceptions and cancellation. */
 ARPC_API void       RPC_ENTRY RpcRaiseException(RPC_STATUS exception) ARPC_NORETURN;
 ARPC_API RPC_STATUS RPC_ENTRY RpcTestCancel(void);

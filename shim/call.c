@@ -11,12 +11,14 @@
 #include "call_internal.h"
 
 #define REGISTRY_BUCKETS 4096
+#define SERVER_POOL_DELAY 256
 
 static struct {
     arpc_mutex lock;
     arpc_call *bucket[REGISTRY_BUCKETS];
     long live;
-    arpc_call *pool; /* finished server calls, memory kept (see call.h) */
+    arpc_call *pool, *pool_tail; /* finished server calls, memory kept (see call.h) */
+    int pool_count;
 } reg;
 
 static _Thread_local arpc_call *current_call;
@@ -72,9 +74,16 @@ static void call_destroy(arpc_call *c)
          * memory, with a signature that no longer validates. */
         c->own_async.Signature = 0;
         c->own_async.RuntimeInfo = NULL;
+        /* First in, first out, and only once SERVER_POOL_DELAY others wait:
+         * a stale handle is reused as late as possible. */
+        c->pool_next = NULL;
         arpc_mutex_lock(&reg.lock);
-        c->pool_next = reg.pool;
-        reg.pool = c;
+        if (reg.pool_tail)
+            reg.pool_tail->pool_next = c;
+        else
+            reg.pool = c;
+        reg.pool_tail = c;
+        reg.pool_count++;
         arpc_mutex_unlock(&reg.lock);
     } else {
         free(c);
@@ -112,9 +121,12 @@ static arpc_call *call_new(enum arpc_call_side side)
     registry_init();
     if (side == CALL_SERVER) {
         arpc_mutex_lock(&reg.lock);
-        c = reg.pool;
-        if (c)
-            reg.pool = c->pool_next;
+        c = reg.pool_count > SERVER_POOL_DELAY ? reg.pool : NULL;
+        if (c) {
+            reg.pool_count--;
+            if (!(reg.pool = c->pool_next))
+                reg.pool_tail = NULL;
+        }
         arpc_mutex_unlock(&reg.lock);
         if (c)
             memset(c, 0, offsetof(arpc_call, own_async));

@@ -1,0 +1,65 @@
+/* binding.h - binding handles: what RPC_BINDING_HANDLE points to.
+ *
+ * A client binding (from RpcBindingFromStringBinding) names a server and
+ * keeps a pool of idle connections to it, each bound to the presentation
+ * contexts it has negotiated.  A server binding is the handle a manager
+ * gets for its call.  An in-process binding (tests) dispatches straight
+ * into a server interface. */
+#ifndef ASYNCRPC_SHIM_BINDING_H
+#define ASYNCRPC_SHIM_BINDING_H
+
+#include <rpcdcep.h>
+#include "conn.h"
+#include "platform.h"
+
+enum arpc_binding_kind {
+    BINDING_CLIENT,
+    BINDING_SERVER,   /* a call's binding on the server side */
+    BINDING_INPROC,   /* dispatches into a server interface in this process (tests) */
+};
+
+enum arpc_protseq { PROTSEQ_TCP, PROTSEQ_LOCAL };
+
+#define ARPC_CONN_CONTEXTS 8
+
+/* A client connection and the interfaces bound on it. */
+typedef struct arpc_client_conn {
+    struct arpc_client_conn *next;     /* idle list */
+    arpc_conn conn;
+    uint32_t next_call_id;
+    uint32_t assoc_group;
+    int n_contexts;
+    RPC_SYNTAX_IDENTIFIER contexts[ARPC_CONN_CONTEXTS]; /* context id = index */
+} arpc_client_conn;
+
+typedef struct arpc_binding {
+    enum arpc_binding_kind kind;
+    arpc_mutex lock;                   /* idle pool and options */
+    /* client */
+    enum arpc_protseq protseq;
+    char *protseq_name, *netaddr, *endpoint, *options;
+    GUID object;
+    int has_object;
+    ULONG_PTR opt_noncausal;
+    ULONG_PTR opt_call_timeout;        /* ms; 0 = none */
+    unsigned com_timeout;              /* RpcMgmtSetComTimeout value, 0..10 */
+    ULONG authn_level, authn_svc;
+    arpc_client_conn *idle;
+    uint32_t assoc_group;
+    /* server */
+    void *server_call;                 /* the server's per-call state (server.c) */
+    /* in-process */
+    const RPC_SERVER_INTERFACE *inproc_if;
+} arpc_binding;
+
+/* The live binding h names, or NULL (RPC_S_INVALID_BINDING). */
+arpc_binding *arpc_binding_get(RPC_BINDING_HANDLE h);
+RPC_STATUS arpc_binding_new(enum arpc_binding_kind kind, arpc_binding **out);
+void arpc_binding_delete(arpc_binding *b);
+
+/* Client: send the request, wait for the whole response (client.c). */
+RPC_STATUS arpc_client_send_receive(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, unsigned opnum,
+                                    const uint8_t *stub, size_t len, uint8_t **reply, size_t *reply_len);
+void arpc_client_drop_connections(arpc_binding *b);
+
+#endif /* ASYNCRPC_SHIM_BINDING_H */

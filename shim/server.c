@@ -1,0 +1,757 @@
+/* server.c - the RPC server: endpoints (RpcServerUseProtseq*), interfaces
+ * (RpcServerRegisterIf*), listening (RpcServerListen, RpcMgmt*), and the
+ * connection machinery behind them.
+ *
+ * One I/O thread waits on every listener and connection through the
+ * platform poller (no thread per idle connection).  It accepts, answers
+ * bind/alter_context itself, reassembles requests and hands each whole
+ * request to the runtime's worker pool, where the stub runs as a server
+ * call of the call engine (call.h): RpcServerTestCancel, subscriptions and
+ * faults from exceptions work the same for every call.  Workers send the
+ * response or fault under the connection's send lock.
+ *
+ * Limits (documented, enforced): a request larger than the interface's
+ * MaxRpcSize (RpcServerRegisterIf2; default ARPC_SERVER_MAX_REQUEST) gets a
+ * fault RPC_S_SERVER_OUT_OF_MEMORY; more calls in flight than MaxCalls
+ * (RpcServerListen / RpcServerRegisterIfEx) get RPC_S_SERVER_TOO_BUSY; at
+ * most ARPC_SERVER_MAX_PENDING partially received requests per connection,
+ * past which the connection is closed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "binding.h"
+#include "call_internal.h"
+#include "server.h"
+
+#define ARPC_SERVER_MAX_REQUEST (64u << 20)
+#define ARPC_SERVER_MAX_PENDING 64
+#define SEND_TIMEOUT_MS 30000u
+
+struct srv_if {
+    struct srv_if *next;
+    const RPC_SERVER_INTERFACE *ifc;
+    void *epv;
+    unsigned flags, max_calls, max_rpc_size;
+    RPC_IF_CALLBACK_FN *callback;
+    int calls;                       /* in flight */
+};
+
+enum { TAG_LISTENER = 1, TAG_CONN = 2 };
+
+struct srv_listener {
+    int tag;
+    struct srv_listener *next;
+    enum arpc_protseq protseq;
+    char protseq_name[16];
+    char endpoint[128];
+    arpc_socket socks[2];
+    int nsocks;
+};
+
+struct srv_pending {                 /* a request still arriving */
+    struct srv_pending *next;
+    uint32_t call_id;
+    uint16_t context_id, opnum;
+    int has_object;
+    GUID object;
+    uint32_t drep;
+    arpc_reassembly data;
+};
+
+struct srv_conn {
+    int tag;
+    int refs;                        /* I/O thread + calls in flight (srv.lock) */
+    int closed;
+    arpc_conn conn;
+    enum arpc_protseq protseq;
+    uint32_t assoc_group;
+    int bound;
+    struct { uint16_t id; struct srv_if *iface; } contexts[ARPC_CONN_CONTEXTS];
+    int n_contexts;
+    struct srv_pending *pending;
+    int n_pending;
+    struct srv_call *active;         /* calls being served (srv.lock) */
+};
+
+struct srv_call {                    /* a request being served */
+    struct srv_call *next_active;
+    arpc_call *call;
+    struct srv_conn *sc;
+    struct srv_if *iface;
+    uint32_t call_id;
+    uint16_t context_id;
+    RPC_MESSAGE msg;
+    uint8_t *request;
+    arpc_binding *binding;           /* what the manager gets as its handle */
+};
+
+static struct {
+    arpc_mutex lock;
+    arpc_cond cond;                  /* listening state changes */
+    struct srv_if *ifs;
+    struct srv_listener *listeners;
+    arpc_poller *poller;
+    arpc_thread *io;
+    int listening;
+    unsigned max_calls;
+    int calls;
+    uint32_t next_group;
+} srv;
+
+static void srv_init_once(void)
+{
+    arpc_mutex_init(&srv.lock);
+    arpc_cond_init(&srv.cond);
+    srv.next_group = 0x1000;
+}
+
+static void srv_init(void)
+{
+    static arpc_once_flag once = ARPC_ONCE_INIT;
+    arpc_once(&once, srv_init_once);
+}
+
+/* ------------------------------------------------------------ interfaces */
+
+static int syntax_matches(const RPC_SYNTAX_IDENTIFIER *have, const arpc_syntax_id *want)
+{
+    return !memcmp(&have->SyntaxGUID, &want->uuid, sizeof want->uuid) &&
+           have->SyntaxVersion.MajorVersion == want->vers_major &&
+           have->SyntaxVersion.MinorVersion >= want->vers_minor;
+}
+
+static struct srv_if *find_if_locked(const arpc_syntax_id *id)
+{
+    for (struct srv_if *i = srv.ifs; i; i = i->next)
+        if (syntax_matches(&i->ifc->InterfaceId, id))
+            return i;
+    return NULL;
+}
+
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerRegisterIf2(RPC_IF_HANDLE IfSpec, UUID *MgrTypeUuid, RPC_MGR_EPV *MgrEpv,
+                                                   unsigned int Flags, unsigned int MaxCalls, unsigned int MaxRpcSize,
+                                                   RPC_IF_CALLBACK_FN *IfCallbackFn)
+{
+    const RPC_SERVER_INTERFACE *ifc = IfSpec;
+    (void)MgrTypeUuid; /* one manager type per interface (no object-UUID dispatch yet) */
+    if (!ifc || ifc->Length != sizeof(RPC_SERVER_INTERFACE) || !ifc->DispatchTable)
+        return RPC_S_UNKNOWN_IF;
+    srv_init();
+    struct srv_if *i = calloc(1, sizeof *i);
+    if (!i)
+        return RPC_S_OUT_OF_MEMORY;
+    i->ifc = ifc;
+    i->epv = MgrEpv;
+    i->flags = Flags;
+    i->max_calls = MaxCalls;
+    i->max_rpc_size = MaxRpcSize == (unsigned)-1 || MaxRpcSize == 0 ? ARPC_SERVER_MAX_REQUEST : MaxRpcSize;
+    i->callback = IfCallbackFn;
+    arpc_mutex_lock(&srv.lock);
+    for (struct srv_if *o = srv.ifs; o; o = o->next) {
+        if (o->ifc == ifc) { /* registering again updates the registration */
+            o->epv = i->epv;
+            o->flags = i->flags;
+            o->max_calls = i->max_calls;
+            o->max_rpc_size = i->max_rpc_size;
+            o->callback = i->callback;
+            arpc_mutex_unlock(&srv.lock);
+            free(i);
+            return RPC_S_OK;
+        }
+    }
+    i->next = srv.ifs;
+    srv.ifs = i;
+    arpc_mutex_unlock(&srv.lock);
+    return RPC_S_OK;
+}
+
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerRegisterIfEx(RPC_IF_HANDLE IfSpec, UUID *MgrTypeUuid, RPC_MGR_EPV *MgrEpv,
+                                                    unsigned int Flags, unsigned int MaxCalls,
+                                                    RPC_IF_CALLBACK_FN *IfCallback)
+{
+    return RpcServerRegisterIf2(IfSpec, MgrTypeUuid, MgrEpv, Flags, MaxCalls, (unsigned)-1, IfCallback);
+}
+
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerRegisterIf(RPC_IF_HANDLE IfSpec, UUID *MgrTypeUuid, RPC_MGR_EPV *MgrEpv)
+{
+    return RpcServerRegisterIf2(IfSpec, MgrTypeUuid, MgrEpv, 0, RPC_C_LISTEN_MAX_CALLS_DEFAULT, (unsigned)-1, NULL);
+}
+
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerUnregisterIf(RPC_IF_HANDLE IfSpec, UUID *MgrTypeUuid,
+                                                    unsigned int WaitForCallsToComplete)
+{
+    (void)MgrTypeUuid;
+    srv_init();
+    arpc_mutex_lock(&srv.lock);
+    int found = 0;
+    for (struct srv_if **pp = &srv.ifs; *pp;) {
+        struct srv_if *i = *pp;
+        if (IfSpec && i->ifc != IfSpec) {
+            pp = &i->next;
+            continue;
+        }
+        found = 1;
+        while (WaitForCallsToComplete && i->calls)
+            arpc_cond_wait(&srv.cond, &srv.lock);
+        if (i->calls) { /* calls still running use it: keep it, unlisted */
+            pp = &i->next;
+            continue;
+        }
+        *pp = i->next;
+        free(i);
+    }
+    arpc_mutex_unlock(&srv.lock);
+    return found || !IfSpec ? RPC_S_OK : RPC_S_UNKNOWN_IF;
+}
+
+/* ------------------------------------------------------------ connections */
+
+static void conn_unref(struct srv_conn *sc)
+{
+    arpc_mutex_lock(&srv.lock);
+    int last = --sc->refs == 0;
+    arpc_mutex_unlock(&srv.lock);
+    if (!last)
+        return;
+    while (sc->pending) {
+        struct srv_pending *p = sc->pending;
+        sc->pending = p->next;
+        arpc_reassembly_free(&p->data);
+        free(p);
+    }
+    arpc_conn_destroy(&sc->conn);
+    free(sc);
+}
+
+static void conn_close(struct srv_conn *sc)
+{
+    if (sc->closed)
+        return;
+    sc->closed = 1;
+    arpc_poller_remove(srv.poller, sc->conn.s);
+    arpc_sock_shutdown(sc->conn.s); /* workers still sending see the failure */
+    conn_unref(sc);                 /* the I/O thread's reference */
+}
+
+static RPC_STATUS send_fault(struct srv_conn *sc, uint32_t call_id, uint16_t context_id, RPC_STATUS st, int dne)
+{
+    uint8_t pdu[ARPC_PDU_FAULT_HEADER_LEN];
+    uint8_t flags = ARPC_PFC_FIRST_FRAG | ARPC_PFC_LAST_FRAG | (dne ? ARPC_PFC_DID_NOT_EXECUTE : 0);
+    size_t n = arpc_pdu_write_fault(pdu, flags, call_id, context_id, 0, arpc_status_to_fault(st));
+    return arpc_conn_send_pdu(&sc->conn, pdu, n, SEND_TIMEOUT_MS);
+}
+
+static RPC_STATUS on_bind(struct srv_conn *sc, const arpc_pdu *p)
+{
+    int alter = p->h.ptype == ARPC_PT_ALTER_CONTEXT;
+    if (!alter && sc->bound)
+        return RPC_S_PROTOCOL_ERROR;
+    arpc_pres_result res[ARPC_PDU_MAX_CONTEXTS];
+    unsigned n = p->u.bind.n_contexts;
+    arpc_mutex_lock(&srv.lock);
+    for (unsigned i = 0; i < n; i++) {
+        const arpc_pres_context *c = &p->u.bind.contexts[i];
+        memset(&res[i], 0, sizeof res[i]);
+        struct srv_if *iface = find_if_locked(&c->abstract);
+        int ndr = 0;
+        for (unsigned t = 0; t < c->n_transfer; t++)
+            if (!memcmp(&c->transfer[t], &arpc_ndr20_syntax, sizeof arpc_ndr20_syntax))
+                ndr = 1;
+        if (!iface) {
+            res[i].result = ARPC_RESULT_PROVIDER_REJECTION;
+            res[i].reason = ARPC_REASON_ABSTRACT_SYNTAX_NOT_SUPPORTED;
+        } else if (!ndr) {
+            res[i].result = ARPC_RESULT_PROVIDER_REJECTION;
+            res[i].reason = ARPC_REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED;
+        } else if (sc->n_contexts < ARPC_CONN_CONTEXTS) {
+            res[i].result = ARPC_RESULT_ACCEPTANCE;
+            res[i].transfer = arpc_ndr20_syntax;
+            sc->contexts[sc->n_contexts].id = c->context_id;
+            sc->contexts[sc->n_contexts++].iface = iface;
+        } else {
+            res[i].result = ARPC_RESULT_PROVIDER_REJECTION;
+            res[i].reason = ARPC_REASON_LOCAL_LIMIT_EXCEEDED;
+        }
+    }
+    if (!alter) {
+        sc->assoc_group = p->u.bind.assoc_group_id ? p->u.bind.assoc_group_id : srv.next_group++;
+        uint16_t xmit = p->u.bind.max_recv_frag, recv = p->u.bind.max_xmit_frag;
+        if (xmit < 1024 || recv < 1024) {
+            arpc_mutex_unlock(&srv.lock);
+            return RPC_S_PROTOCOL_ERROR;
+        }
+        sc->conn.max_xmit = xmit < ARPC_MAX_FRAG ? xmit : ARPC_MAX_FRAG;
+        sc->conn.max_recv = recv < ARPC_MAX_FRAG ? recv : ARPC_MAX_FRAG;
+        sc->bound = 1;
+    }
+    arpc_mutex_unlock(&srv.lock);
+    uint8_t out[512];
+    size_t len = arpc_pdu_write_bind_ack(out, sizeof out, alter ? ARPC_PT_ALTER_CONTEXT_RESP : ARPC_PT_BIND_ACK,
+                                         ARPC_PFC_FIRST_FRAG | ARPC_PFC_LAST_FRAG | ARPC_PFC_CONC_MPX, p->h.call_id,
+                                         sc->conn.max_xmit, sc->conn.max_recv, sc->assoc_group, alter ? "" : "0",
+                                         res, n);
+    if (!len)
+        return RPC_S_PROTOCOL_ERROR;
+    return arpc_conn_send_pdu(&sc->conn, out, len, SEND_TIMEOUT_MS);
+}
+
+static struct srv_if *context_if(struct srv_conn *sc, uint16_t id)
+{
+    for (int i = 0; i < sc->n_contexts; i++)
+        if (sc->contexts[i].id == id)
+            return sc->contexts[i].iface;
+    return NULL;
+}
+
+/* ---- a whole request, on a worker thread */
+
+static RPC_STATUS call_reply_hook(arpc_call *c, const void *reply)
+{
+    (void)reply;
+    struct srv_call *k = arpc_call_lower(c);
+    return arpc_conn_send_response(&k->sc->conn, k->call_id, k->context_id, k->msg.Buffer, k->msg.BufferLength,
+                                   SEND_TIMEOUT_MS);
+}
+
+static void call_fault_hook(arpc_call *c, RPC_STATUS code)
+{
+    struct srv_call *k = arpc_call_lower(c);
+    send_fault(k->sc, k->call_id, k->context_id, code, 0);
+}
+
+static void call_destroy_hook(arpc_call *c)
+{
+    struct srv_call *k = arpc_call_lower(c);
+    if (k->msg.Buffer != k->request)
+        free(k->msg.Buffer);
+    free(k->request);
+    if (k->binding)
+        arpc_binding_delete(k->binding);
+    arpc_mutex_lock(&srv.lock);
+    for (struct srv_call **pp = &k->sc->active; *pp; pp = &(*pp)->next_active) {
+        if (*pp == k) {
+            *pp = k->next_active;
+            break;
+        }
+    }
+    k->iface->calls--;
+    srv.calls--;
+    arpc_cond_broadcast(&srv.cond);
+    arpc_mutex_unlock(&srv.lock);
+    conn_unref(k->sc);
+    free(k);
+}
+
+static const arpc_call_hooks server_call_hooks = {
+    .server_reply = call_reply_hook,
+    .server_fault = call_fault_hook,
+    .destroy = call_destroy_hook,
+};
+
+static void run_stub(PRPC_ASYNC_STATE pAsync, void *ctx)
+{
+    (void)pAsync;
+    struct srv_call *k = ctx;
+    const RPC_SERVER_INTERFACE *ifc = k->iface->ifc;
+    if (k->iface->callback) {
+        RPC_STATUS st = k->iface->callback((RPC_IF_HANDLE)ifc, k->binding);
+        if (st != RPC_S_OK)
+            RpcRaiseException(RPC_S_ACCESS_DENIED);
+    }
+    ifc->DispatchTable->DispatchTable[k->msg.ProcNum](&k->msg);
+}
+
+static void serve(void *arg)
+{
+    arpc_call *c = arg;
+    arpc_call_server_dispatch(c, run_stub, arpc_call_lower(c));
+    /* The stub returned: its reply is in msg (an exception has already been
+     * turned into a fault by the dispatch). */
+    if (arpc_call_server_claim(c)) {
+        call_reply_hook(c, NULL);
+        arpc_call_server_finish(c);
+    }
+    arpc_call_release(c);
+}
+
+static void dispatch(struct srv_conn *sc, struct srv_pending *p)
+{
+    struct srv_if *iface = context_if(sc, p->context_id);
+    RPC_STATUS refuse = RPC_S_OK;
+    arpc_mutex_lock(&srv.lock);
+    if (!iface)
+        refuse = RPC_S_UNKNOWN_IF;
+    else if (p->opnum >= iface->ifc->DispatchTable->DispatchTableCount)
+        refuse = RPC_S_PROCNUM_OUT_OF_RANGE;
+    else if (!srv.listening && !(iface->flags & RPC_IF_AUTOLISTEN))
+        refuse = RPC_S_SERVER_TOO_BUSY;
+    else if ((unsigned)srv.calls >= srv.max_calls || (unsigned)iface->calls >= iface->max_calls)
+        refuse = RPC_S_SERVER_TOO_BUSY;
+    if (refuse == RPC_S_OK) {
+        iface->calls++;
+        srv.calls++;
+        sc->refs++;
+    }
+    arpc_mutex_unlock(&srv.lock);
+    if (refuse != RPC_S_OK) {
+        send_fault(sc, p->call_id, p->context_id, refuse, 1);
+        arpc_reassembly_free(&p->data);
+        return;
+    }
+    struct srv_call *k = calloc(1, sizeof *k);
+    arpc_call *c = NULL;
+    RPC_STATUS st = k ? arpc_binding_new(BINDING_SERVER, &k->binding) : RPC_S_OUT_OF_MEMORY;
+    if (st == RPC_S_OK)
+        st = arpc_call_server_create(&server_call_hooks, k, 0, &c);
+    if (st == RPC_S_OK) {
+        k->sc = sc;
+        k->iface = iface;
+        k->call_id = p->call_id;
+        k->context_id = p->context_id;
+        k->request = p->data.data;
+        k->binding->server_call = c;
+        k->msg.Handle = k->binding;
+        k->msg.DataRepresentation = p->drep;
+        k->msg.Buffer = p->data.data;
+        k->msg.BufferLength = (unsigned int)p->data.len;
+        k->msg.ProcNum = p->opnum;
+        k->msg.RpcInterfaceInformation = (void *)iface->ifc;
+        k->msg.ManagerEpv = iface->epv ? iface->epv : iface->ifc->DefaultManagerEpv;
+        p->data.data = NULL;
+        k->call = c;
+        arpc_mutex_lock(&srv.lock);
+        k->next_active = sc->active;
+        sc->active = k;
+        arpc_mutex_unlock(&srv.lock);
+        st = arpc_workq_submit(serve, c);
+        if (st == RPC_S_OK)
+            return;
+        /* The call object owns k now: abandoning it runs the destroy hook. */
+        send_fault(sc, p->call_id, p->context_id, st, 1);
+        arpc_call_server_abandon(c);
+        arpc_call_release(c);
+        return;
+    }
+    send_fault(sc, p->call_id, p->context_id, st, 1);
+    if (k && k->binding)
+        arpc_binding_delete(k->binding);
+    free(k);
+    arpc_reassembly_free(&p->data);
+    arpc_mutex_lock(&srv.lock);
+    iface->calls--;
+    srv.calls--;
+    sc->refs--; /* the I/O thread still holds one */
+    arpc_mutex_unlock(&srv.lock);
+}
+
+static struct srv_pending *take_pending(struct srv_conn *sc, uint32_t call_id)
+{
+    for (struct srv_pending **pp = &sc->pending; *pp; pp = &(*pp)->next) {
+        if ((*pp)->call_id == call_id) {
+            struct srv_pending *p = *pp;
+            *pp = p->next;
+            sc->n_pending--;
+            return p;
+        }
+    }
+    return NULL;
+}
+
+static RPC_STATUS on_request(struct srv_conn *sc, const arpc_pdu *p)
+{
+    struct srv_pending *req = take_pending(sc, p->h.call_id);
+    if (p->h.flags & ARPC_PFC_FIRST_FRAG) {
+        if (req)
+            return RPC_S_PROTOCOL_ERROR; /* a call id that is already arriving */
+        if (sc->n_pending >= ARPC_SERVER_MAX_PENDING)
+            return RPC_S_PROTOCOL_ERROR;
+        if (!(req = calloc(1, sizeof *req)))
+            return RPC_S_OUT_OF_MEMORY;
+        struct srv_if *iface = context_if(sc, p->u.request.context_id);
+        arpc_mutex_lock(&srv.lock);
+        size_t limit = iface ? iface->max_rpc_size : ARPC_SERVER_MAX_REQUEST;
+        arpc_mutex_unlock(&srv.lock);
+        req->call_id = p->h.call_id;
+        req->context_id = p->u.request.context_id;
+        req->opnum = p->u.request.opnum;
+        req->has_object = p->u.request.has_object;
+        req->object = p->u.request.object;
+        req->drep = p->h.drep[0] | (uint32_t)p->h.drep[1] << 8 | (uint32_t)p->h.drep[2] << 16;
+        arpc_reassembly_init(&req->data, limit, p->u.request.alloc_hint);
+    } else if (!req) {
+        return RPC_S_PROTOCOL_ERROR; /* a middle fragment of nothing */
+    }
+    RPC_STATUS st = arpc_reassembly_add(&req->data, p->stub, p->stub_len);
+    if (st != RPC_S_OK) {
+        /* Too large: refuse the call, keep the connection. */
+        send_fault(sc, req->call_id, req->context_id, st, 1);
+        arpc_reassembly_free(&req->data);
+        free(req);
+        return RPC_S_OK;
+    }
+    if (p->h.flags & ARPC_PFC_LAST_FRAG) {
+        dispatch(sc, req);
+        free(req);
+    } else {
+        req->next = sc->pending;
+        sc->pending = req;
+        sc->n_pending++;
+    }
+    return RPC_S_OK;
+}
+
+/* co_cancel / orphaned: a call being served learns it through the call
+ * engine (RpcServerTestCancel, cancel subscriptions).  An orphaned call
+ * still arriving is dropped (its client sends no more fragments); a
+ * cancelled one goes on arriving and is cancelled once dispatched... which
+ * the first cut does not remember: it runs uncancelled. */
+static void cancel_call(struct srv_conn *sc, uint32_t call_id, int orphaned)
+{
+    arpc_call *c = NULL;
+    arpc_mutex_lock(&srv.lock);
+    for (struct srv_call *k = sc->active; k; k = k->next_active)
+        if (k->call_id == call_id) {
+            c = arpc_call_lookup(k->call); /* NULL if it is already ending */
+            break;
+        }
+    arpc_mutex_unlock(&srv.lock);
+    if (c) {
+        arpc_call_server_cancelled(c);
+        arpc_call_unref(c);
+        return;
+    }
+    if (orphaned) {
+        struct srv_pending *p = take_pending(sc, call_id);
+        if (p) {
+            arpc_reassembly_free(&p->data);
+            free(p);
+        }
+    }
+}
+
+static RPC_STATUS on_fragment(void *ctx, const uint8_t *frag, size_t len)
+{
+    struct srv_conn *sc = ctx;
+    arpc_pdu p;
+    RPC_STATUS st = arpc_pdu_parse(frag, len, &p);
+    if (st != RPC_S_OK)
+        return st;
+    switch (p.h.ptype) {
+    case ARPC_PT_BIND:
+    case ARPC_PT_ALTER_CONTEXT:
+        return on_bind(sc, &p);
+    case ARPC_PT_REQUEST:
+        if (!sc->bound)
+            return RPC_S_PROTOCOL_ERROR;
+        return on_request(sc, &p);
+    case ARPC_PT_CO_CANCEL:
+    case ARPC_PT_ORPHANED:
+        cancel_call(sc, p.h.call_id, p.h.ptype == ARPC_PT_ORPHANED);
+        return RPC_S_OK;
+    case ARPC_PT_AUTH3:
+        return RPC_S_OK;
+    default:
+        return RPC_S_PROTOCOL_ERROR; /* a client does not send the others */
+    }
+}
+
+/* ------------------------------------------------------------ I/O thread */
+
+static void accept_all(struct srv_listener *l, arpc_socket s)
+{
+    for (;;) {
+        arpc_socket a;
+        if (arpc_sock_accept(s, &a) != RPC_S_OK)
+            return;
+        struct srv_conn *sc = calloc(1, sizeof *sc);
+        if (!sc || arpc_sock_set_nonblocking(a) != RPC_S_OK) {
+            free(sc);
+            arpc_sock_close(a);
+            continue;
+        }
+        arpc_sock_set_nodelay(a);
+        sc->tag = TAG_CONN;
+        sc->refs = 1;
+        sc->protseq = l->protseq;
+        arpc_conn_init(&sc->conn, a);
+        if (arpc_poller_add(srv.poller, a, sc) != RPC_S_OK) {
+            arpc_conn_destroy(&sc->conn);
+            free(sc);
+        }
+    }
+}
+
+static void io_main(void *unused)
+{
+    (void)unused;
+    void *ready[64];
+    for (;;) {
+        int n = arpc_poller_wait(srv.poller, ready, 64, 0xFFFFFFFFu);
+        for (int i = 0; i < n; i++) {
+            if (!ready[i])
+                continue;
+            if (*(int *)ready[i] == TAG_LISTENER) {
+                struct srv_listener *l = ready[i];
+                for (int k = 0; k < l->nsocks; k++)
+                    accept_all(l, l->socks[k]);
+                continue;
+            }
+            struct srv_conn *sc = ready[i];
+            if (sc->closed)
+                continue;
+            if (arpc_conn_pump(&sc->conn, on_fragment, sc) != RPC_S_OK)
+                conn_close(sc);
+        }
+    }
+}
+
+static RPC_STATUS start_io_locked(void)
+{
+    if (srv.io)
+        return RPC_S_OK;
+    RPC_STATUS st = arpc_net_init();
+    if (st != RPC_S_OK)
+        return st;
+    if (!srv.poller && !(srv.poller = arpc_poller_new()))
+        return RPC_S_OUT_OF_RESOURCES;
+    if (!(srv.io = arpc_thread_create(io_main, NULL)))
+        return RPC_S_OUT_OF_THREADS;
+    return RPC_S_OK;
+}
+
+/* ------------------------------------------------------------ endpoints */
+
+RPC_STATUS arpc_server_use_protseq(const char *protseq, const char *endpoint)
+{
+    srv_init();
+    struct srv_listener *l = calloc(1, sizeof *l);
+    if (!l)
+        return RPC_S_OUT_OF_MEMORY;
+    l->tag = TAG_LISTENER;
+    RPC_STATUS st;
+    if (!strcmp(protseq, "ncacn_ip_tcp")) {
+        l->protseq = PROTSEQ_TCP;
+        if (endpoint && *endpoint) {
+            char *end;
+            unsigned long port = strtoul(endpoint, &end, 10);
+            if (*end || port == 0 || port > 65535) {
+                free(l);
+                return RPC_S_INVALID_ENDPOINT_FORMAT;
+            }
+        }
+    } else if (!strcmp(protseq, "ncalrpc")) {
+        l->protseq = PROTSEQ_LOCAL;
+    } else {
+        free(l);
+        return RPC_S_PROTSEQ_NOT_SUPPORTED;
+    }
+    snprintf(l->protseq_name, sizeof l->protseq_name, "%s", protseq);
+    arpc_mutex_lock(&srv.lock);
+    st = start_io_locked();
+    arpc_mutex_unlock(&srv.lock);
+    if (st == RPC_S_OK && l->protseq == PROTSEQ_TCP) {
+        unsigned port = 0;
+        st = arpc_tcp_listen(endpoint, l->socks, &l->nsocks, &port);
+        snprintf(l->endpoint, sizeof l->endpoint, "%u", port);
+    } else if (st == RPC_S_OK) {
+        char dyn[64];
+        if (!endpoint || !*endpoint) {
+            arpc_local_dynamic_endpoint(dyn, sizeof dyn);
+            endpoint = dyn;
+        }
+        snprintf(l->endpoint, sizeof l->endpoint, "%s", endpoint);
+        st = arpc_local_listen(l->endpoint, &l->socks[0]);
+        l->nsocks = st == RPC_S_OK;
+    }
+    for (int i = 0; st == RPC_S_OK && i < l->nsocks; i++)
+        if ((st = arpc_sock_set_nonblocking(l->socks[i])) == RPC_S_OK)
+            st = arpc_poller_add(srv.poller, l->socks[i], l);
+    if (st != RPC_S_OK) {
+        for (int i = 0; i < l->nsocks; i++) {
+            arpc_poller_remove(srv.poller, l->socks[i]);
+            arpc_sock_close(l->socks[i]);
+        }
+        free(l);
+        return st;
+    }
+    arpc_mutex_lock(&srv.lock);
+    l->next = srv.listeners;
+    srv.listeners = l;
+    arpc_mutex_unlock(&srv.lock);
+    return RPC_S_OK;
+}
+
+RPC_STATUS arpc_server_endpoints(arpc_server_endpoint_fn fn, void *ctx)
+{
+    srv_init();
+    arpc_mutex_lock(&srv.lock);
+    RPC_STATUS st = RPC_S_OK;
+    for (struct srv_listener *l = srv.listeners; l && st == RPC_S_OK; l = l->next)
+        st = fn(ctx, l->protseq_name, l->endpoint);
+    arpc_mutex_unlock(&srv.lock);
+    return st;
+}
+
+/* ------------------------------------------------------------ listening */
+
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerListen(unsigned int MinimumCallThreads, unsigned int MaxCalls,
+                                              unsigned int DontWait)
+{
+    (void)MinimumCallThreads; /* the worker pool grows on demand */
+    srv_init();
+    arpc_mutex_lock(&srv.lock);
+    if (srv.listening) {
+        arpc_mutex_unlock(&srv.lock);
+        return RPC_S_ALREADY_LISTENING;
+    }
+    if (!srv.listeners) {
+        arpc_mutex_unlock(&srv.lock);
+        return RPC_S_NO_PROTSEQS_REGISTERED;
+    }
+    srv.listening = 1;
+    srv.max_calls = MaxCalls ? MaxCalls : RPC_C_LISTEN_MAX_CALLS_DEFAULT;
+    arpc_cond_broadcast(&srv.cond);
+    if (!DontWait)
+        while (srv.listening)
+            arpc_cond_wait(&srv.cond, &srv.lock);
+    arpc_mutex_unlock(&srv.lock);
+    return RPC_S_OK;
+}
+
+ARPC_API RPC_STATUS RPC_ENTRY RpcMgmtStopServerListening(RPC_BINDING_HANDLE Binding)
+{
+    if (Binding)
+        return RPC_S_CANNOT_SUPPORT; /* stopping a remote server: not offered */
+    srv_init();
+    arpc_mutex_lock(&srv.lock);
+    int was = srv.listening;
+    srv.listening = 0;
+    arpc_cond_broadcast(&srv.cond);
+    arpc_mutex_unlock(&srv.lock);
+    return was ? RPC_S_OK : RPC_S_NOT_LISTENING;
+}
+
+ARPC_API RPC_STATUS RPC_ENTRY RpcMgmtWaitServerListen(void)
+{
+    srv_init();
+    arpc_mutex_lock(&srv.lock);
+    if (!srv.listening) {
+        arpc_mutex_unlock(&srv.lock);
+        return RPC_S_NOT_LISTENING;
+    }
+    while (srv.listening)
+        arpc_cond_wait(&srv.cond, &srv.lock);
+    arpc_mutex_unlock(&srv.lock);
+    return RPC_S_OK;
+}
+
+ARPC_API RPC_STATUS RPC_ENTRY RpcMgmtIsServerListening(RPC_BINDING_HANDLE Binding)
+{
+    if (Binding)
+        return RPC_S_CANNOT_SUPPORT;
+    srv_init();
+    arpc_mutex_lock(&srv.lock);
+    int l = srv.listening;
+    arpc_mutex_unlock(&srv.lock);
+    return l ? RPC_S_OK : RPC_S_NOT_LISTENING;
+}

@@ -1,0 +1,735 @@
+/* test_net.c - shim/net.h: TCP over IPv4/IPv6/names, bulk send_all over
+ * iovecs, end of stream, error codes, the poller; ncalrpc on POSIX.
+ *
+ * The platform functions are hidden inside the library, so the
+ * implementation is compiled into this test. */
+#if !defined(_WIN32) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
+
+#if defined(_WIN32)
+#include "../win32/net_win32.c"
+#include "../win32/platform_win32.c"
+#else
+#include "../posix/net_posix.c"
+#include "../posix/platform_posix.c"
+#endif
+
+#if defined(_WIN32)
+#include <winsock2.h>
+#endif
+#include <windows.h>
+#include <rpc.h>
+#include "../shim/net.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if !defined(_WIN32)
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
+
+/* ------------------------------------------------------------------ helpers */
+
+typedef struct tcp_server {
+    arpc_socket ls[2];
+    int count;
+    unsigned port;
+    char portstr[8];
+} tcp_server;
+
+static void server_open(tcp_server *srv)
+{
+    memset(srv, 0, sizeof *srv);
+    assert_int_equal(arpc_tcp_listen(NULL, srv->ls, &srv->count, &srv->port), RPC_S_OK);
+    assert_true(srv->count == 1 || srv->count == 2);
+    assert_true(srv->port > 0 && srv->port < 65536);
+    snprintf(srv->portstr, sizeof srv->portstr, "%u", srv->port);
+    for (int i = 0; i < srv->count; i++)
+        assert_int_equal(arpc_sock_set_nonblocking(srv->ls[i]), RPC_S_OK);
+}
+
+static void server_close(tcp_server *srv)
+{
+    for (int i = 0; i < srv->count; i++)
+        arpc_sock_close(srv->ls[i]);
+    srv->count = 0;
+}
+
+/* The next connection on any of the listeners, within 5 s. */
+static arpc_socket server_accept(tcp_server *srv)
+{
+    for (int tries = 0; tries < 500; tries++) {
+        for (int i = 0; i < srv->count; i++) {
+            arpc_socket s;
+            RPC_STATUS st = arpc_sock_accept(srv->ls[i], &s);
+            if (st == RPC_S_OK)
+                return s;
+            assert_int_equal(st, RPC_S_ASYNC_CALL_PENDING);
+        }
+        Sleep(10);
+    }
+    fail_msg("no connection accepted");
+    return ARPC_INVALID_SOCKET;
+}
+
+/* Blocking read of exactly len bytes. */
+static void recv_exact(arpc_socket s, void *buf, size_t len)
+{
+    size_t got = 0;
+    while (got < len) {
+        long r = arpc_sock_recv(s, (char *)buf + got, len - got);
+        if (r == -2) {
+            assert_int_equal(arpc_sock_wait_readable(s, 5000), RPC_S_OK);
+            continue;
+        }
+        assert_true(r > 0);
+        got += (size_t)r;
+    }
+}
+
+static void send_str(arpc_socket s, const char *str)
+{
+    arpc_iovec v = { str, strlen(str) };
+    assert_int_equal(arpc_sock_send_all(s, &v, 1, 5000), RPC_S_OK);
+}
+
+/* Connect to host, exchange a message each way. */
+static void round_trip(const char *host)
+{
+    tcp_server srv;
+    arpc_socket c, a;
+    char buf[16];
+    server_open(&srv);
+    assert_int_equal(arpc_tcp_connect(host, srv.portstr, &c), RPC_S_OK);
+    a = server_accept(&srv);
+    arpc_sock_set_nodelay(c);
+    arpc_sock_set_nodelay(a);
+
+    send_str(c, "ping");
+    recv_exact(a, buf, 4);
+    assert_memory_equal(buf, "ping", 4);
+    send_str(a, "pong!");
+    recv_exact(c, buf, 5);
+    assert_memory_equal(buf, "pong!", 5);
+
+    assert_int_equal(arpc_sock_peer_is_local(a), 1);
+    assert_int_equal(arpc_sock_peer_is_local(c), 1);
+    assert_int_equal(arpc_sock_peer_pid(a), 0); /* TCP does not tell */
+
+    arpc_sock_close(c);
+    arpc_sock_close(a);
+    server_close(&srv);
+}
+
+static int have_ipv6_loopback(void)
+{
+    tcp_server srv;
+    arpc_socket c;
+    server_open(&srv);
+    RPC_STATUS st = arpc_tcp_connect("::1", srv.portstr, &c);
+    if (st == RPC_S_OK)
+        arpc_sock_close(c);
+    server_close(&srv);
+    return st == RPC_S_OK;
+}
+
+/* A port nobody listens on (just released). */
+static void free_port(char *buf, size_t size)
+{
+    tcp_server srv;
+    server_open(&srv);
+    snprintf(buf, size, "%s", srv.portstr);
+    server_close(&srv);
+}
+
+/* ------------------------------------------------------------- TCP tests */
+
+static void test_tcp_ipv4(void **state)
+{
+    (void)state;
+    round_trip("127.0.0.1");
+}
+
+static void test_tcp_ipv6(void **state)
+{
+    (void)state;
+    if (!have_ipv6_loopback())
+        skip();
+    round_trip("::1");
+}
+
+static void test_tcp_localhost(void **state)
+{
+    (void)state;
+    round_trip("localhost");
+    round_trip(NULL); /* the local machine */
+}
+
+/* ---- bulk transfer: one side send_all's 4 MiB, a thread reads it */
+
+#define BULK_SIZE (4u << 20)
+
+typedef struct bulk_reader {
+    arpc_socket s;
+    size_t total;
+    uint32_t sum;
+    int errors;
+} bulk_reader;
+
+static uint32_t fnv_update(uint32_t h, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static DWORD WINAPI bulk_reader_main(LPVOID arg)
+{
+    bulk_reader *r = arg;
+    static unsigned char buf[65536];
+    r->sum = 2166136261u;
+    arpc_sock_set_nonblocking(r->s);
+    for (;;) {
+        long n = arpc_sock_recv(r->s, buf, sizeof buf);
+        if (n == -2) {
+            if (arpc_sock_wait_readable(r->s, 10000) != RPC_S_OK) {
+                r->errors++;
+                break;
+            }
+            continue;
+        }
+        if (n <= 0) {
+            if (n < 0)
+                r->errors++;
+            break;
+        }
+        r->sum = fnv_update(r->sum, buf, (size_t)n);
+        r->total += (size_t)n;
+    }
+    return 0;
+}
+
+static void bulk_transfer(int pieces)
+{
+    tcp_server srv;
+    arpc_socket c;
+    unsigned char *data = malloc(BULK_SIZE);
+    arpc_iovec *iov = calloc((size_t)pieces + 2, sizeof *iov);
+    assert_non_null(data);
+    assert_non_null(iov);
+    for (size_t i = 0; i < BULK_SIZE; i++)
+        data[i] = (unsigned char)((i * 131u) ^ (i >> 11));
+
+    /* Uneven pieces, with an empty one in the middle. */
+    int n = 0;
+    size_t off = 0, step = BULK_SIZE / (size_t)pieces;
+    for (int k = 0; k < pieces; k++) {
+        size_t len = k == pieces - 1 ? BULK_SIZE - off : step - (size_t)(k % 7) * 3u;
+        iov[n].base = data + off;
+        iov[n].len = len;
+        n++;
+        off += len;
+        if (k == pieces / 2) {
+            iov[n].base = NULL;
+            iov[n].len = 0;
+            n++;
+        }
+    }
+    assert_int_equal(off, BULK_SIZE);
+
+    server_open(&srv);
+    assert_int_equal(arpc_tcp_connect("127.0.0.1", srv.portstr, &c), RPC_S_OK);
+    bulk_reader r = { server_accept(&srv), 0, 0, 0 };
+    HANDLE th = CreateThread(NULL, 0, bulk_reader_main, &r, 0, NULL);
+    assert_non_null(th);
+
+    /* Non-blocking, so send_all must wait for writability itself. */
+    assert_int_equal(arpc_sock_set_nonblocking(c), RPC_S_OK);
+    assert_int_equal(arpc_sock_send_all(c, iov, n, 10000), RPC_S_OK);
+    arpc_sock_shutdown(c);
+    assert_int_equal(WaitForSingleObject(th, 30000), WAIT_OBJECT_0);
+    CloseHandle(th);
+
+    assert_int_equal(r.errors, 0);
+    assert_int_equal(r.total, BULK_SIZE);
+    assert_int_equal(r.sum, fnv_update(2166136261u, data, BULK_SIZE));
+
+    arpc_sock_close(r.s);
+    arpc_sock_close(c);
+    server_close(&srv);
+    free(iov);
+    free(data);
+}
+
+static void test_send_all_bulk(void **state)
+{
+    (void)state;
+    bulk_transfer(5);
+}
+
+static void test_send_all_many_iovecs(void **state)
+{
+    (void)state;
+    bulk_transfer(2500); /* more than IOV_MAX (1024) per call */
+}
+
+static void test_send_all_empty(void **state)
+{
+    tcp_server srv;
+    arpc_socket c, a;
+    (void)state;
+    server_open(&srv);
+    assert_int_equal(arpc_tcp_connect("127.0.0.1", srv.portstr, &c), RPC_S_OK);
+    a = server_accept(&srv);
+    arpc_iovec none = { NULL, 0 };
+    assert_int_equal(arpc_sock_send_all(c, NULL, 0, 1000), RPC_S_OK);
+    assert_int_equal(arpc_sock_send_all(c, &none, 1, 1000), RPC_S_OK);
+    /* Nothing arrived. */
+    assert_int_equal(arpc_sock_set_nonblocking(a), RPC_S_OK);
+    char b;
+    assert_int_equal(arpc_sock_recv(a, &b, 1), -2);
+    assert_int_equal(arpc_sock_wait_readable(a, 50), RPC_S_TIMEOUT);
+    arpc_sock_close(c);
+    arpc_sock_close(a);
+    server_close(&srv);
+}
+
+static void test_recv_eof(void **state)
+{
+    tcp_server srv;
+    arpc_socket c, a;
+    char buf[8];
+    (void)state;
+    server_open(&srv);
+    assert_int_equal(arpc_tcp_connect("127.0.0.1", srv.portstr, &c), RPC_S_OK);
+    a = server_accept(&srv);
+    send_str(c, "x");
+    arpc_sock_close(c);
+    assert_int_equal(arpc_sock_recv(a, buf, sizeof buf), 1);
+    assert_int_equal(buf[0], 'x');
+    assert_int_equal(arpc_sock_recv(a, buf, sizeof buf), 0);
+    assert_int_equal(arpc_sock_recv(a, buf, sizeof buf), 0);
+    arpc_sock_close(a);
+    server_close(&srv);
+}
+
+static void test_shutdown_wakes_reader(void **state)
+{
+    tcp_server srv;
+    arpc_socket c, a;
+    char buf[8];
+    (void)state;
+    server_open(&srv);
+    assert_int_equal(arpc_tcp_connect("127.0.0.1", srv.portstr, &c), RPC_S_OK);
+    a = server_accept(&srv);
+    arpc_sock_shutdown(a);
+    assert_int_equal(arpc_sock_wait_readable(c, 5000), RPC_S_OK);
+    assert_int_equal(arpc_sock_recv(c, buf, sizeof buf), 0);
+    arpc_sock_close(c);
+    arpc_sock_close(a);
+    server_close(&srv);
+}
+
+static void test_send_to_closed_peer(void **state)
+{
+    tcp_server srv;
+    arpc_socket c, a;
+    (void)state;
+#if !defined(_WIN32)
+    /* The default action of SIGPIPE kills the process: nothing may raise it. */
+    signal(SIGPIPE, SIG_DFL);
+#endif
+    server_open(&srv);
+    assert_int_equal(arpc_tcp_connect("127.0.0.1", srv.portstr, &c), RPC_S_OK);
+    a = server_accept(&srv);
+    arpc_sock_close(a);
+
+    static char chunk[65536];
+    arpc_iovec v = { chunk, sizeof chunk };
+    RPC_STATUS st = RPC_S_OK;
+    /* The first writes may still be queued; the peer's reset ends it. */
+    for (int i = 0; i < 200 && st == RPC_S_OK; i++) {
+        st = arpc_sock_send_all(c, &v, 1, 5000);
+        if (st == RPC_S_OK)
+            Sleep(5);
+    }
+    assert_int_equal(st, RPC_S_CALL_FAILED);
+    /* And again, now that the connection is known dead. */
+    assert_int_equal(arpc_sock_send_all(c, &v, 1, 5000), RPC_S_CALL_FAILED);
+    arpc_sock_close(c);
+    server_close(&srv);
+}
+
+static void test_connect_refused(void **state)
+{
+    char port[8];
+    arpc_socket c = 12345;
+    (void)state;
+    free_port(port, sizeof port);
+    assert_int_equal(arpc_tcp_connect("127.0.0.1", port, &c), RPC_S_SERVER_UNAVAILABLE);
+    assert_true(c == ARPC_INVALID_SOCKET);
+}
+
+static void test_connect_unknown_host(void **state)
+{
+    arpc_socket c;
+    (void)state;
+    assert_int_equal(arpc_tcp_connect("no-such-host.invalid", "135", &c), RPC_S_SERVER_UNAVAILABLE);
+}
+
+static void test_listen_duplicate(void **state)
+{
+    tcp_server srv;
+    arpc_socket ls[2];
+    int count = -1;
+    unsigned port = 0;
+    (void)state;
+    server_open(&srv);
+    assert_int_equal(arpc_tcp_listen(srv.portstr, ls, &count, &port), RPC_S_DUPLICATE_ENDPOINT);
+    assert_int_equal(count, 0);
+    server_close(&srv);
+
+    /* Once the first is closed, the port can be listened on again. */
+    assert_int_equal(arpc_tcp_listen(srv.portstr, ls, &count, &port), RPC_S_OK);
+    assert_int_equal(port, srv.port);
+    for (int i = 0; i < count; i++)
+        arpc_sock_close(ls[i]);
+}
+
+static void test_bad_port(void **state)
+{
+    static const char *const bad[] = { "abc", "70000", "65536", "-1", "12x", " 80", "+80", "123456" };
+    arpc_socket ls[2], c;
+    int count;
+    unsigned port;
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(arpc_tcp_listen(bad[i], ls, &count, &port), RPC_S_INVALID_ENDPOINT_FORMAT);
+        assert_int_equal(arpc_tcp_connect("127.0.0.1", bad[i], &c), RPC_S_INVALID_ENDPOINT_FORMAT);
+    }
+    assert_int_equal(arpc_tcp_connect("127.0.0.1", "", &c), RPC_S_INVALID_ENDPOINT_FORMAT);
+    assert_int_equal(arpc_tcp_connect("127.0.0.1", "0", &c), RPC_S_INVALID_ENDPOINT_FORMAT);
+    assert_int_equal(arpc_tcp_connect("127.0.0.1", NULL, &c), RPC_S_INVALID_ENDPOINT_FORMAT);
+}
+
+/* ------------------------------------------------------------------ poller */
+
+static DWORD WINAPI waker_main(LPVOID arg)
+{
+    Sleep(50);
+    arpc_poller_wake(arg);
+    return 0;
+}
+
+static void test_poller(void **state)
+{
+    tcp_server srv;
+    arpc_socket cli[3], srvs[3];
+    int tags[3];
+    void *ready[8];
+    (void)state;
+    server_open(&srv);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(arpc_tcp_connect("127.0.0.1", srv.portstr, &cli[i]), RPC_S_OK);
+        srvs[i] = server_accept(&srv);
+    }
+    arpc_poller *p = arpc_poller_new();
+    assert_non_null(p);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(arpc_poller_add(p, srvs[i], &tags[i]), RPC_S_OK);
+
+    /* Nothing ready: timeout. */
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 50), 0);
+
+    /* Data on the second: exactly that one, and again while unread. */
+    send_str(cli[1], "hello");
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 5000), 1);
+    assert_ptr_equal(ready[0], &tags[1]);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 0), 1);
+    assert_ptr_equal(ready[0], &tags[1]);
+    char buf[8];
+    recv_exact(srvs[1], buf, 5);
+    assert_int_equal(arpc_sock_recv(srvs[1], buf, sizeof buf), -2); /* non-blocking now */
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 50), 0);
+
+    /* A wake before the wait, and one during it. */
+    arpc_poller_wake(p);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 5000), 1);
+    assert_null(ready[0]);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 50), 0);
+    HANDLE th = CreateThread(NULL, 0, waker_main, p, 0, NULL);
+    assert_non_null(th);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 5000), 1);
+    assert_null(ready[0]);
+    assert_int_equal(WaitForSingleObject(th, 5000), WAIT_OBJECT_0);
+    CloseHandle(th);
+
+    /* Removed: its data no longer counts. */
+    arpc_poller_remove(p, srvs[0]);
+    send_str(cli[0], "z");
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 100), 0);
+
+    /* A hang-up is readiness. */
+    arpc_sock_close(cli[2]);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 5000), 1);
+    assert_ptr_equal(ready[0], &tags[2]);
+    assert_int_equal(arpc_sock_recv(srvs[2], buf, sizeof buf), 0);
+
+    /* A listener is readable when a connection waits. */
+    arpc_poller_remove(p, srvs[2]);
+    arpc_poller_remove(p, srvs[1]);
+    for (int i = 0; i < srv.count; i++)
+        assert_int_equal(arpc_poller_add(p, srv.ls[i], &srv), RPC_S_OK);
+    arpc_socket extra;
+    assert_int_equal(arpc_tcp_connect("127.0.0.1", srv.portstr, &extra), RPC_S_OK);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 5000), 1);
+    assert_ptr_equal(ready[0], &srv);
+    arpc_socket acc = server_accept(&srv);
+    for (int i = 0; i < srv.count; i++)
+        arpc_poller_remove(p, srv.ls[i]);
+
+    arpc_poller_free(p);
+    arpc_sock_close(acc);
+    arpc_sock_close(extra);
+    for (int i = 0; i < 3; i++) {
+        if (i != 2)
+            arpc_sock_close(cli[i]);
+        arpc_sock_close(srvs[i]);
+    }
+    server_close(&srv);
+}
+
+#if defined(_WIN32)
+/* ------------------------------------------------------ Windows: no ncalrpc */
+
+static void test_local_not_supported(void **state)
+{
+    arpc_socket s;
+    char name[64];
+    (void)state;
+    assert_int_equal(arpc_local_listen("ep", &s), RPC_S_PROTSEQ_NOT_SUPPORTED);
+    assert_int_equal(arpc_local_connect("ep", &s), RPC_S_PROTSEQ_NOT_SUPPORTED);
+    arpc_local_dynamic_endpoint(name, sizeof name);
+    assert_true(strlen(name) > 0);
+}
+
+#else
+/* ---------------------------------------------------------- POSIX: ncalrpc */
+
+static char runtime_root[64];
+static char runtime_dir[128];
+
+static int local_setup(void **state)
+{
+    (void)state;
+    snprintf(runtime_root, sizeof runtime_root, "/tmp/arpc-test-net-XXXXXX");
+    if (!mkdtemp(runtime_root))
+        return -1;
+    snprintf(runtime_dir, sizeof runtime_dir, "%s/asyncrpc", runtime_root);
+    return setenv("XDG_RUNTIME_DIR", runtime_root, 1);
+}
+
+static int local_teardown(void **state)
+{
+    (void)state;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", runtime_root);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void sock_path(char *buf, size_t size, const char *ep)
+{
+    snprintf(buf, size, "%s/%s", runtime_dir, ep);
+}
+
+static void test_local_round_trip(void **state)
+{
+    arpc_socket ls, c, a;
+    char ep[64], path[256], buf[8];
+    struct stat st;
+    (void)state;
+    arpc_local_dynamic_endpoint(ep, sizeof ep);
+    assert_true(strlen(ep) > 0);
+    assert_null(strchr(ep, '/'));
+    assert_int_equal(arpc_local_listen(ep, &ls), RPC_S_OK);
+
+    assert_int_equal(stat(runtime_dir, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0700);
+    sock_path(path, sizeof path, ep);
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(S_ISSOCK(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0600);
+
+    assert_int_equal(arpc_local_connect(ep, &c), RPC_S_OK);
+    assert_int_equal(arpc_sock_accept(ls, &a), RPC_S_OK);
+    arpc_sock_set_nodelay(a); /* a no-op here */
+    send_str(c, "abc");
+    recv_exact(a, buf, 3);
+    assert_memory_equal(buf, "abc", 3);
+    send_str(a, "de");
+    recv_exact(c, buf, 2);
+    assert_memory_equal(buf, "de", 2);
+
+    assert_int_equal(arpc_sock_peer_pid(a), (uint32_t)getpid());
+    assert_int_equal(arpc_sock_peer_pid(c), (uint32_t)getpid());
+    assert_int_equal(arpc_sock_peer_is_local(a), 1);
+    assert_int_equal(arpc_sock_peer_is_local(c), 1);
+
+    /* Non-blocking accept with nobody waiting. */
+    arpc_socket none;
+    assert_int_equal(arpc_sock_set_nonblocking(ls), RPC_S_OK);
+    assert_int_equal(arpc_sock_accept(ls, &none), RPC_S_ASYNC_CALL_PENDING);
+
+    arpc_sock_close(c);
+    arpc_sock_close(a);
+    arpc_sock_close(ls);
+    arpc_local_unlink(ep);
+    assert_int_equal(stat(path, &st), -1);
+    assert_int_equal(arpc_local_connect(ep, &c), RPC_S_SERVER_UNAVAILABLE);
+}
+
+static void test_local_bad_names(void **state)
+{
+    arpc_socket s;
+    char longname[200];
+    (void)state;
+    static const char *const bad[] = { "a/b", "/abs", "..", ".", "", "../x" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(arpc_local_listen(bad[i], &s), RPC_S_INVALID_ENDPOINT_FORMAT);
+        assert_int_equal(arpc_local_connect(bad[i], &s), RPC_S_INVALID_ENDPOINT_FORMAT);
+    }
+    assert_int_equal(arpc_local_listen(NULL, &s), RPC_S_INVALID_ENDPOINT_FORMAT);
+    memset(longname, 'n', sizeof longname - 1);
+    longname[sizeof longname - 1] = 0;
+    assert_int_equal(arpc_local_listen(longname, &s), RPC_S_INVALID_ENDPOINT_FORMAT);
+}
+
+static void test_local_duplicate(void **state)
+{
+    arpc_socket a, b;
+    (void)state;
+    assert_int_equal(arpc_local_listen("dup-ep", &a), RPC_S_OK);
+    assert_int_equal(arpc_local_listen("dup-ep", &b), RPC_S_DUPLICATE_ENDPOINT);
+    /* The live server still works. */
+    arpc_socket c, s;
+    assert_int_equal(arpc_local_connect("dup-ep", &c), RPC_S_OK);
+    assert_int_equal(arpc_sock_accept(a, &s), RPC_S_OK);
+    arpc_sock_close(c);
+    arpc_sock_close(s);
+    arpc_sock_close(a);
+    arpc_local_unlink("dup-ep");
+}
+
+static void test_local_stale(void **state)
+{
+    arpc_socket ls, c, a;
+    char path[256];
+    (void)state;
+    /* A server that died without unlinking: the file stays, nobody listens. */
+    assert_int_equal(arpc_local_listen("stale-ep", &ls), RPC_S_OK);
+    arpc_sock_close(ls);
+    sock_path(path, sizeof path, "stale-ep");
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(arpc_local_connect("stale-ep", &c), RPC_S_SERVER_UNAVAILABLE);
+
+    assert_int_equal(arpc_local_listen("stale-ep", &ls), RPC_S_OK);
+    assert_int_equal(arpc_local_connect("stale-ep", &c), RPC_S_OK);
+    assert_int_equal(arpc_sock_accept(ls, &a), RPC_S_OK);
+    arpc_sock_close(c);
+    arpc_sock_close(a);
+    arpc_sock_close(ls);
+    arpc_local_unlink("stale-ep");
+}
+
+static void test_local_unsafe_dir(void **state)
+{
+    arpc_socket s;
+    (void)state;
+    assert_int_equal(arpc_local_listen("probe-ep", &s), RPC_S_OK); /* makes the dir */
+    arpc_sock_close(s);
+    arpc_local_unlink("probe-ep");
+    assert_int_equal(chmod(runtime_dir, 0755), 0);
+    assert_int_equal(arpc_local_listen("unsafe-ep", &s), RPC_S_CANT_CREATE_ENDPOINT);
+    assert_int_equal(arpc_local_connect("unsafe-ep", &s), RPC_S_SERVER_UNAVAILABLE);
+    assert_int_equal(chmod(runtime_dir, 0700), 0);
+    assert_int_equal(arpc_local_listen("unsafe-ep", &s), RPC_S_OK);
+    arpc_sock_close(s);
+    arpc_local_unlink("unsafe-ep");
+}
+
+static void test_cloexec(void **state)
+{
+    tcp_server srv;
+    arpc_socket c, a, l;
+    (void)state;
+    server_open(&srv);
+    assert_int_equal(arpc_tcp_connect("127.0.0.1", srv.portstr, &c), RPC_S_OK);
+    a = server_accept(&srv);
+    assert_int_equal(arpc_local_listen("cloexec-ep", &l), RPC_S_OK);
+    assert_true(fcntl((int)srv.ls[0], F_GETFD) & FD_CLOEXEC);
+    assert_true(fcntl((int)c, F_GETFD) & FD_CLOEXEC);
+    assert_true(fcntl((int)a, F_GETFD) & FD_CLOEXEC);
+    assert_true(fcntl((int)l, F_GETFD) & FD_CLOEXEC);
+    arpc_sock_close(l);
+    arpc_local_unlink("cloexec-ep");
+    arpc_sock_close(c);
+    arpc_sock_close(a);
+    server_close(&srv);
+}
+#endif
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return arpc_net_init() == RPC_S_OK ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tcp_ipv4),
+        cmocka_unit_test(test_tcp_ipv6),
+        cmocka_unit_test(test_tcp_localhost),
+        cmocka_unit_test(test_send_all_bulk),
+        cmocka_unit_test(test_send_all_many_iovecs),
+        cmocka_unit_test(test_send_all_empty),
+        cmocka_unit_test(test_recv_eof),
+        cmocka_unit_test(test_shutdown_wakes_reader),
+        cmocka_unit_test(test_send_to_closed_peer),
+        cmocka_unit_test(test_connect_refused),
+        cmocka_unit_test(test_connect_unknown_host),
+        cmocka_unit_test(test_listen_duplicate),
+        cmocka_unit_test(test_bad_port),
+        cmocka_unit_test(test_poller),
+#if defined(_WIN32)
+        cmocka_unit_test(test_local_not_supported),
+#endif
+    };
+    int failed = cmocka_run_group_tests_name("net", tests, group_setup, NULL);
+#if !defined(_WIN32)
+    const struct CMUnitTest local_tests[] = {
+        cmocka_unit_test(test_local_round_trip),
+        cmocka_unit_test(test_local_bad_names),
+        cmocka_unit_test(test_local_duplicate),
+        cmocka_unit_test(test_local_stale),
+        cmocka_unit_test(test_local_unsafe_dir),
+        cmocka_unit_test(test_cloexec),
+    };
+    failed += cmocka_run_group_tests_name("ncalrpc", local_tests, local_setup, local_teardown);
+#endif
+    return failed ? 1 : 0;
+}
