@@ -116,6 +116,86 @@ typedef enum _RpcLocalAddressFormat { rlafInvalid = 0, rlafIPv4, rlafIPv6 } RpcL
 #define RPC_QUERY_NO_AUTH_REQUIRED      0x40
 #define RPC_QUERY_CLIENT_ID             0x80
 
+#define RPC_CALL_ATTRIBUTES_VERSION 2
+#define RPC_PROTSEQ_TCP 0x1
+#define RPC_PROTSEQ_NMP 0x2
+#define RPC_PROTSEQ_LRPC 0x3
+#define RPC_PROTSEQ_HTTP 0x4
+
+typedef struct tagRPC_CALL_LOCAL_ADDRESS_V1 {
+    unsigned int Version;
+    void *Buffer;
+    unsigned long BufferSize;
+    RpcLocalAddressFormat AddressFormat;
+} RPC_CALL_LOCAL_ADDRESS_V1, RPC_CALL_LOCAL_ADDRESS;
+
+typedef struct tagRPC_CALL_ATTRIBUTES_V1_A {
+    unsigned int Version;
+    ULONG Flags;
+    ULONG ServerPrincipalNameBufferLength;
+    unsigned char *ServerPrincipalName;
+    ULONG ClientPrincipalNameBufferLength;
+    unsigned char *ClientPrincipalName;
+    ULONG AuthenticationLevel;
+    ULONG AuthenticationService;
+    BOOL NullSession;
+} RPC_CALL_ATTRIBUTES_V1_A;
+
+typedef struct tagRPC_CALL_ATTRIBUTES_V2_A {
+    unsigned int Version;
+    ULONG Flags;
+    ULONG ServerPrincipalNameBufferLength;
+    unsigned char *ServerPrincipalName;
+    ULONG ClientPrincipalNameBufferLength;
+    unsigned char *ClientPrincipalName;
+    ULONG AuthenticationLevel;
+    ULONG AuthenticationService;
+    BOOL NullSession;
+    BOOL KernelModeCaller;
+    ULONG ProtocolSequence;
+    RpcCallClientLocality IsClientLocal;
+    HANDLE ClientPID;
+    ULONG CallStatus;
+    RpcCallType CallType;
+    RPC_CALL_LOCAL_ADDRESS_V1 *CallLocalAddress;
+    unsigned short OpNum;
+    UUID InterfaceUuid;
+} RPC_CALL_ATTRIBUTES_V2_A, RPC_CALL_ATTRIBUTES_A;
+
+/* W: the principal names are unsigned short * (UTF-16), as in the SDK. */
+typedef struct tagRPC_CALL_ATTRIBUTES_V2_W {
+    unsigned int Version;
+    ULONG Flags;
+    ULONG ServerPrincipalNameBufferLength;
+    unsigned short *ServerPrincipalName;
+    ULONG ClientPrincipalNameBufferLength;
+    unsigned short *ClientPrincipalName;
+    ULONG AuthenticationLevel;
+    ULONG AuthenticationService;
+    BOOL NullSession;
+    BOOL KernelModeCaller;
+    ULONG ProtocolSequence;
+    RpcCallClientLocality IsClientLocal;
+    HANDLE ClientPID;
+    ULONG CallStatus;
+    RpcCallType CallType;
+    RPC_CALL_LOCAL_ADDRESS_V1 *CallLocalAddress;
+    unsigned short OpNum;
+    UUID InterfaceUuid;
+} RPC_CALL_ATTRIBUTES_V2_W, RPC_CALL_ATTRIBUTES_W;
+
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerInqCallAttributesA(RPC_BINDING_HANDLE ClientBinding, void *RpcCallAttributes);
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerInqCallAttributesW(RPC_BINDING_HANDLE ClientBinding, void *RpcCallAttributes);
+#ifdef UNICODE
+#define RPC_CALL_ATTRIBUTES_V2 RPC_CALL_ATTRIBUTES_V2_W
+#define RPC_CALL_ATTRIBUTES RPC_CALL_ATTRIBUTES_W
+#define RpcServerInqCallAttributes RpcServerInqCallAttributesW
+#else
+#define RPC_CALL_ATTRIBUTES_V2 RPC_CALL_ATTRIBUTES_V2_A
+#define RPC_CALL_ATTRIBUTES RPC_CALL_ATTRIBUTES_A
+#define RpcServerInqCallAttributes RpcServerInqCallAttributesA
+#endif
+
 ARPC_API RPC_STATUS RPC_ENTRY RpcAsyncInitializeHandle(PRPC_ASYNC_STATE pAsync, unsigned int Size);
 ARPC_API RPC_STATUS RPC_ENTRY RpcAsyncRegisterInfo(PRPC_ASYNC_STATE pAsync);
 ARPC_API RPC_STATUS RPC_ENTRY RpcAsyncGetCallStatus(PRPC_ASYNC_STATE pAsync);

@@ -190,16 +190,83 @@ ARPC_API RPC_STATUS RPC_ENTRY RpcMgmtStopServerListening(RPC_BINDING_HANDLE Bind
 ARPC_API RPC_STATUS RPC_ENTRY RpcMgmtWaitServerListen(void);
 ARPC_API RPC_STATUS RPC_ENTRY RpcMgmtIsServerListening(RPC_BINDING_HANDLE Binding);
 
+/* String bindings and UUIDs. */
+ARPC_API RPC_STATUS RPC_ENTRY RpcStringBindingComposeA(RPC_CSTR ObjUuid, RPC_CSTR ProtSeq, RPC_CSTR NetworkAddr, RPC_CSTR Endpoint, RPC_CSTR Options, RPC_CSTR *StringBinding);
+ARPC_API RPC_STATUS RPC_ENTRY RpcStringBindingComposeW(RPC_WSTR ObjUuid, RPC_WSTR ProtSeq, RPC_WSTR NetworkAddr, RPC_WSTR Endpoint, RPC_WSTR Options, RPC_WSTR *StringBinding);
+ARPC_API RPC_STATUS RPC_ENTRY RpcStringBindingParseA(RPC_CSTR StringBinding, RPC_CSTR *ObjUuid, RPC_CSTR *Protseq, RPC_CSTR *NetworkAddr, RPC_CSTR *Endpoint, RPC_CSTR *NetworkOptions);
+ARPC_API RPC_STATUS RPC_ENTRY RpcStringBindingParseW(RPC_WSTR StringBinding, RPC_WSTR *ObjUuid, RPC_WSTR *Protseq, RPC_WSTR *NetworkAddr, RPC_WSTR *Endpoint, RPC_WSTR *NetworkOptions);
+ARPC_API RPC_STATUS RPC_ENTRY RpcStringFreeA(RPC_CSTR *String);
+ARPC_API RPC_STATUS RPC_ENTRY RpcStringFreeW(RPC_WSTR *String);
+ARPC_API RPC_STATUS RPC_ENTRY UuidToStringA(UUID *Uuid, RPC_CSTR *StringUuid);
+ARPC_API RPC_STATUS RPC_ENTRY UuidFromStringA(RPC_CSTR StringUuid, UUID *Uuid);
+ARPC_API RPC_STATUS RPC_ENTRY UuidToStringW(UUID *Uuid, RPC_WSTR *StringUuid);
+ARPC_API RPC_STATUS RPC_ENTRY UuidFromStringW(RPC_WSTR StringUuid, UUID *Uuid);
+ARPC_API signed int RPC_ENTRY UuidCompare(UUID *Uuid1, UUID *Uuid2, RPC_STATUS *Status);
+ARPC_API RPC_STATUS RPC_ENTRY UuidCreateNil(UUID *NilUuid);
+ARPC_API int RPC_ENTRY UuidEqual(UUID *Uuid1, UUID *Uuid2, RPC_STATUS *Status);
+ARPC_API int RPC_ENTRY UuidIsNil(UUID *Uuid, RPC_STATUS *Status);
+ARPC_API RPC_STATUS RPC_ENTRY UuidCreate(UUID *Uuid);
+
 #ifdef UNICODE
+#define RpcStringBindingCompose RpcStringBindingComposeW
+#define RpcStringBindingParse RpcStringBindingParseW
+#define RpcStringFree RpcStringFreeW
+#define UuidFromString UuidFromStringW
+#define UuidToString UuidToStringW
 #define RpcBindingFromStringBinding RpcBindingFromStringBindingW
 #define RpcBindingToStringBinding RpcBindingToStringBindingW
 #define RpcServerUseProtseq RpcServerUseProtseqW
 #define RpcServerUseProtseqEp RpcServerUseProtseqEpW
 #else
+#define RpcStringBindingCompose RpcStringBindingComposeA
+#define RpcStringBindingParse RpcStringBindingParseA
+#define RpcStringFree RpcStringFreeA
+#define UuidFromString UuidFromStringA
+#define UuidToString UuidToStringA
 #define RpcBindingFromStringBinding RpcBindingFromStringBindingA
 #define RpcBindingToStringBinding RpcBindingToStringBindingA
 #define RpcServerUseProtseq RpcServerUseProtseqA
 #define RpcServerUseProtseqEp RpcServerUseProtseqEpA
+#endif
+
+/* Security (RPC_C_AUTHN_NONE only, until authentication is built). */
+typedef struct _RPC_SECURITY_QOS {
+    ULONG Version;
+    ULONG Capabilities;
+    ULONG IdentityTracking;
+    ULONG ImpersonationType;
+} RPC_SECURITY_QOS, *PRPC_SECURITY_QOS;
+#define RPC_C_SECURITY_QOS_VERSION 1L
+typedef void (__RPC_API *RPC_AUTH_KEY_RETRIEVAL_FN)(void *Arg, unsigned short *ServerPrincName, unsigned long KeyVer,
+                                                    void **Key, RPC_STATUS *Status);
+ARPC_API RPC_STATUS RPC_ENTRY RpcBindingSetAuthInfoA(RPC_BINDING_HANDLE Binding, RPC_CSTR ServerPrincName,
+                                                     unsigned long AuthnLevel, unsigned long AuthnSvc,
+                                                     RPC_AUTH_IDENTITY_HANDLE AuthIdentity, unsigned long AuthzSvc);
+ARPC_API RPC_STATUS RPC_ENTRY RpcBindingSetAuthInfoW(RPC_BINDING_HANDLE Binding, RPC_WSTR ServerPrincName,
+                                                     unsigned long AuthnLevel, unsigned long AuthnSvc,
+                                                     RPC_AUTH_IDENTITY_HANDLE AuthIdentity, unsigned long AuthzSvc);
+ARPC_API RPC_STATUS RPC_ENTRY RpcBindingSetAuthInfoExA(RPC_BINDING_HANDLE Binding, RPC_CSTR ServerPrincName,
+                                                       unsigned long AuthnLevel, unsigned long AuthnSvc,
+                                                       RPC_AUTH_IDENTITY_HANDLE AuthIdentity, unsigned long AuthzSvc,
+                                                       RPC_SECURITY_QOS *SecurityQos);
+ARPC_API RPC_STATUS RPC_ENTRY RpcBindingSetAuthInfoExW(RPC_BINDING_HANDLE Binding, RPC_WSTR ServerPrincName,
+                                                       unsigned long AuthnLevel, unsigned long AuthnSvc,
+                                                       RPC_AUTH_IDENTITY_HANDLE AuthIdentity, unsigned long AuthzSvc,
+                                                       RPC_SECURITY_QOS *SecurityQOS);
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerRegisterAuthInfoA(RPC_CSTR ServerPrincName, unsigned long AuthnSvc,
+                                                         RPC_AUTH_KEY_RETRIEVAL_FN GetKeyFn, void *Arg);
+ARPC_API RPC_STATUS RPC_ENTRY RpcServerRegisterAuthInfoW(RPC_WSTR ServerPrincName, unsigned long AuthnSvc,
+                                                         RPC_AUTH_KEY_RETRIEVAL_FN GetKeyFn, void *Arg);
+ARPC_API RPC_STATUS RPC_ENTRY RpcImpersonateClient(RPC_BINDING_HANDLE BindingHandle);
+ARPC_API RPC_STATUS RPC_ENTRY RpcRevertToSelf(void);
+#ifdef UNICODE
+#define RpcBindingSetAuthInfo RpcBindingSetAuthInfoW
+#define RpcBindingSetAuthInfoEx RpcBindingSetAuthInfoExW
+#define RpcServerRegisterAuthInfo RpcServerRegisterAuthInfoW
+#else
+#define RpcBindingSetAuthInfo RpcBindingSetAuthInfoA
+#define RpcBindingSetAuthInfoEx RpcBindingSetAuthInfoExA
+#define RpcServerRegisterAuthInfo RpcServerRegisterAuthInfoA
 #endif
 
 /* Exceptions and cancellation. */

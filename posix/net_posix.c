@@ -567,7 +567,7 @@ RPC_STATUS arpc_sock_send_all(arpc_socket s, const arpc_iovec *iov, int iovcnt, 
         if (w < 0) {
             if (errno == EINTR)
                 continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 int r = net_poll_one(net_fd(s), POLLOUT, timeout_ms);
                 if (r == 0)
                     return RPC_S_TIMEOUT;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "platform.h"
@@ -186,4 +187,20 @@ void arpc_handle_close(HANDLE h)
 {
     if (h)
         arpc_CloseHandle(h);
+}
+
+RPC_STATUS arpc_random_bytes(void *buf, size_t n)
+{
+    unsigned char *p = buf;
+    while (n) {
+        ssize_t got = getrandom(p, n, 0);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            return RPC_S_OUT_OF_RESOURCES;
+        }
+        p += got;
+        n -= (size_t)got;
+    }
+    return RPC_S_OK;
 }

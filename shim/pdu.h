@@ -67,10 +67,9 @@ enum { ARPC_NAK_REASON_NOT_SPECIFIED = 0, ARPC_NAK_TEMPORARY_CONGESTION = 1, ARP
 #define ARPC_NCA_S_FAULT_INT_DIV_BY_ZERO 0x1c000001u
 #define ARPC_NCA_S_OUT_ARGS_TOO_BIG    0x1c010013u
 #define ARPC_NCA_S_SERVER_TOO_BUSY     0x1c010014u
-#define ARPC_NCA_S_UNSUPPORTED_TYPE    0x1c000017u
-#define ARPC_NCA_S_FAULT_REMOTE_NO_MEMORY 0x1c000012u
+#define ARPC_NCA_S_UNSUPPORTED_TYPE    0x1c010017u
+#define ARPC_NCA_S_FAULT_REMOTE_NO_MEMORY 0x1c00001bu
 #define ARPC_NCA_S_FAULT_CONTEXT_MISMATCH 0x1c00001au
-#define ARPC_NCA_S_FAULT_NDR           0x000006f7u /* what Windows sends for RPC_X_BAD_STUB_DATA */
 
 typedef struct arpc_syntax_id {
     GUID uuid;
@@ -138,12 +137,16 @@ typedef struct arpc_pdu {
 /* The 16-byte common header of a buffer of at least 16 bytes: validates
  * version, type and frag_length >= 16 (not against the buffer). */
 RPC_STATUS arpc_pdu_parse_header(const void *buf, size_t len, arpc_pdu_header *h);
-/* A whole fragment of exactly h.frag_len bytes. */
+/* A whole fragment: the first h.frag_len bytes of buf (len may be more; the
+ * rest is the next fragment).  stub_len excludes the auth padding; more
+ * than ARPC_PDU_MAX_CONTEXTS contexts (_SYNTAXES syntaxes) is rejected. */
 RPC_STATUS arpc_pdu_parse(const void *buf, size_t len, arpc_pdu *pdu);
 
 /* Encoders write into out (room for the sizes given) and return the number
- * of bytes written.  Headers of request/response/fault are written alone:
- * the stub data is sent after them (frag_len counts it). */
+ * of bytes written, or 0 when the PDU cannot be encoded (frag_len past
+ * 65535, a type write_simple does not write).  Headers of request/response
+ * /fault are written alone: the stub data is sent after them (frag_len
+ * counts it). */
 size_t arpc_pdu_write_request_header(uint8_t out[ARPC_PDU_REQUEST_HEADER_LEN + 16], uint8_t flags, uint32_t call_id,
                                      size_t stub_len, uint32_t alloc_hint, uint16_t context_id, uint16_t opnum,
                                      const GUID *object);

@@ -37,6 +37,9 @@ typedef union arpc_once_flag { void *align; unsigned char bytes[16]; } arpc_once
 #define ARPC_ONCE_INIT {0}
 void arpc_once(arpc_once_flag *flag, void (*init)(void));
 
+/* n cryptographically random bytes (UuidCreate, association groups). */
+RPC_STATUS arpc_random_bytes(void *buf, size_t n);
+
 /* Runtime threads. */
 typedef struct arpc_thread arpc_thread;
 typedef void (*arpc_thread_fn)(void *arg);

@@ -64,6 +64,8 @@ struct srv_conn {
     int closed;
     arpc_conn conn;
     enum arpc_protseq protseq;
+    int peer_local;
+    uint32_t peer_pid;
     uint32_t assoc_group;
     int bound;
     struct { uint16_t id; struct srv_if *iface; } contexts[ARPC_CONN_CONTEXTS];
@@ -555,6 +557,37 @@ static RPC_STATUS on_fragment(void *ctx, const uint8_t *frag, size_t len)
     }
 }
 
+RPC_STATUS arpc_server_inq_call(RPC_BINDING_HANDLE h, arpc_server_call_info *out)
+{
+    arpc_call *c;
+    if (!h) {
+        c = arpc_call_current();
+        if (!c || c->hooks != &server_call_hooks)
+            return RPC_S_NO_CALL_ACTIVE;
+        arpc_call_ref(c);
+    } else {
+        arpc_binding *b = arpc_binding_get(h);
+        if (!b)
+            return RPC_S_INVALID_BINDING;
+        if (b->kind != BINDING_SERVER)
+            return RPC_S_WRONG_KIND_OF_BINDING;
+        if (!(c = arpc_call_lookup(b->server_call)))
+            return RPC_S_NO_CALL_ACTIVE;
+    }
+    struct srv_call *k = arpc_call_lower(c);
+    const RPC_SERVER_INTERFACE *ifc = k->iface->ifc;
+    out->protseq = k->sc->protseq;
+    out->peer_local = k->sc->peer_local;
+    out->peer_pid = k->sc->peer_pid;
+    out->opnum = k->msg.ProcNum;
+    out->if_uuid = ifc->InterfaceId.SyntaxGUID;
+    arpc_mutex_lock(&c->lock);
+    out->cancelled = c->cancelled;
+    arpc_mutex_unlock(&c->lock);
+    arpc_call_unref(c);
+    return RPC_S_OK;
+}
+
 /* ------------------------------------------------------------ I/O thread */
 
 static void accept_all(struct srv_listener *l, arpc_socket s)
@@ -573,6 +606,8 @@ static void accept_all(struct srv_listener *l, arpc_socket s)
         sc->tag = TAG_CONN;
         sc->refs = 1;
         sc->protseq = l->protseq;
+        sc->peer_local = arpc_sock_peer_is_local(a);
+        sc->peer_pid = arpc_sock_peer_pid(a);
         arpc_conn_init(&sc->conn, a);
         if (arpc_poller_add(srv.poller, a, sc) != RPC_S_OK) {
             arpc_conn_destroy(&sc->conn);

@@ -10,4 +10,17 @@ RPC_STATUS arpc_server_use_protseq(const char *protseq, const char *endpoint);
 typedef RPC_STATUS (*arpc_server_endpoint_fn)(void *ctx, const char *protseq, const char *endpoint);
 RPC_STATUS arpc_server_endpoints(arpc_server_endpoint_fn fn, void *ctx);
 
+/* What RpcServerInqCallAttributes and the security calls learn of a call:
+ * h is a call's binding, or NULL for the call dispatched on this thread.
+ * RPC_S_NO_CALL_ACTIVE, RPC_S_INVALID_BINDING, RPC_S_WRONG_KIND_OF_BINDING. */
+typedef struct arpc_server_call_info {
+    int protseq;          /* enum arpc_protseq */
+    int peer_local;
+    uint32_t peer_pid;
+    unsigned opnum;
+    GUID if_uuid;
+    int cancelled;
+} arpc_server_call_info;
+RPC_STATUS arpc_server_inq_call(RPC_BINDING_HANDLE h, arpc_server_call_info *out);
+
 #endif /* ASYNCRPC_SHIM_SERVER_H */

@@ -85,6 +85,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "platform.h"
 #include "string_binding.h"
 
 /* ------------------------------------------------------------------ UUIDs */
@@ -557,25 +558,6 @@ RPC_STATUS arpc_string_binding_compose(const arpc_string_binding *in, char **out
 
 /* --------------------------------------------------- the exported API */
 
-#if !defined(_WIN32)
-/* POSIX: until include/rpcdce.h declares them (identical shapes to the
- * MinGW SDK's; a mismatch with rpcdce.h will not compile). */
-ARPC_API RPC_STATUS RPC_ENTRY RpcStringBindingComposeA(RPC_CSTR ObjUuid, RPC_CSTR ProtSeq, RPC_CSTR NetworkAddr, RPC_CSTR Endpoint, RPC_CSTR Options, RPC_CSTR *StringBinding);
-ARPC_API RPC_STATUS RPC_ENTRY RpcStringBindingComposeW(RPC_WSTR ObjUuid, RPC_WSTR ProtSeq, RPC_WSTR NetworkAddr, RPC_WSTR Endpoint, RPC_WSTR Options, RPC_WSTR *StringBinding);
-ARPC_API RPC_STATUS RPC_ENTRY RpcStringBindingParseA(RPC_CSTR StringBinding, RPC_CSTR *ObjUuid, RPC_CSTR *Protseq, RPC_CSTR *NetworkAddr, RPC_CSTR *Endpoint, RPC_CSTR *NetworkOptions);
-ARPC_API RPC_STATUS RPC_ENTRY RpcStringBindingParseW(RPC_WSTR StringBinding, RPC_WSTR *ObjUuid, RPC_WSTR *Protseq, RPC_WSTR *NetworkAddr, RPC_WSTR *Endpoint, RPC_WSTR *NetworkOptions);
-ARPC_API RPC_STATUS RPC_ENTRY RpcStringFreeA(RPC_CSTR *String);
-ARPC_API RPC_STATUS RPC_ENTRY RpcStringFreeW(RPC_WSTR *String);
-ARPC_API RPC_STATUS RPC_ENTRY UuidToStringA(UUID *Uuid, RPC_CSTR *StringUuid);
-ARPC_API RPC_STATUS RPC_ENTRY UuidFromStringA(RPC_CSTR StringUuid, UUID *Uuid);
-ARPC_API RPC_STATUS RPC_ENTRY UuidToStringW(UUID *Uuid, RPC_WSTR *StringUuid);
-ARPC_API RPC_STATUS RPC_ENTRY UuidFromStringW(RPC_WSTR StringUuid, UUID *Uuid);
-ARPC_API signed int RPC_ENTRY UuidCompare(UUID *Uuid1, UUID *Uuid2, RPC_STATUS *Status);
-ARPC_API RPC_STATUS RPC_ENTRY UuidCreateNil(UUID *NilUuid);
-ARPC_API int RPC_ENTRY UuidEqual(UUID *Uuid1, UUID *Uuid2, RPC_STATUS *Status);
-ARPC_API int RPC_ENTRY UuidIsNil(UUID *Uuid, RPC_STATUS *Status);
-#endif
-
 ARPC_API RPC_STATUS RPC_ENTRY RpcStringBindingComposeA(RPC_CSTR ObjUuid, RPC_CSTR ProtSeq, RPC_CSTR NetworkAddr, RPC_CSTR Endpoint, RPC_CSTR Options, RPC_CSTR *StringBinding)
 {
     arpc_string_binding in = {
@@ -835,4 +817,17 @@ ARPC_API int RPC_ENTRY UuidEqual(UUID *Uuid1, UUID *Uuid2, RPC_STATUS *Status)
 ARPC_API int RPC_ENTRY UuidIsNil(UUID *Uuid, RPC_STATUS *Status)
 {
     return UuidCompare(Uuid, NULL, Status) == 0;
+}
+
+/* Version 4 (random) UUIDs, RFC 4122 layout. */
+ARPC_API RPC_STATUS RPC_ENTRY UuidCreate(UUID *Uuid)
+{
+    if (!Uuid)
+        return RPC_S_INVALID_ARG;
+    RPC_STATUS st = arpc_random_bytes(Uuid, sizeof *Uuid);
+    if (st != RPC_S_OK)
+        return st;
+    Uuid->Data3 = (unsigned short)((Uuid->Data3 & 0x0FFF) | 0x4000);
+    Uuid->Data4[0] = (unsigned char)((Uuid->Data4[0] & 0x3F) | 0x80);
+    return RPC_S_OK;
 }

@@ -306,6 +306,27 @@ static void test_send_all_empty(void **state)
     server_close(&srv);
 }
 
+/* A peer that never reads: no progress within the timeout. */
+static void test_send_all_timeout(void **state)
+{
+    tcp_server srv;
+    arpc_socket c, a;
+    (void)state;
+    server_open(&srv);
+    assert_int_equal(arpc_tcp_connect("127.0.0.1", srv.portstr, &c), RPC_S_OK);
+    a = server_accept(&srv);
+    assert_int_equal(arpc_sock_set_nonblocking(c), RPC_S_OK);
+    size_t size = 64u << 20; /* far more than the socket buffers hold */
+    char *big = calloc(1, size);
+    assert_non_null(big);
+    arpc_iovec v = { big, size };
+    assert_int_equal(arpc_sock_send_all(c, &v, 1, 200), RPC_S_TIMEOUT);
+    free(big);
+    arpc_sock_close(c);
+    arpc_sock_close(a);
+    server_close(&srv);
+}
+
 static void test_recv_eof(void **state)
 {
     tcp_server srv;
@@ -438,7 +459,7 @@ static void test_poller(void **state)
     tcp_server srv;
     arpc_socket cli[3], srvs[3];
     int tags[3];
-    void *ready[8];
+    void *ready[8] = {0};
     (void)state;
     server_open(&srv);
     for (int i = 0; i < 3; i++) {
@@ -707,6 +728,7 @@ int main(void)
         cmocka_unit_test(test_send_all_bulk),
         cmocka_unit_test(test_send_all_many_iovecs),
         cmocka_unit_test(test_send_all_empty),
+        cmocka_unit_test(test_send_all_timeout),
         cmocka_unit_test(test_recv_eof),
         cmocka_unit_test(test_shutdown_wakes_reader),
         cmocka_unit_test(test_send_to_closed_peer),

@@ -12,24 +12,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#if !defined(_WIN32) && !defined(ARPC_RPCDCE_HAS_STRING_API)
-/* TEMPORARY until include/rpcdce.h declares these (same shapes as there). */
-RPC_STATUS RPC_ENTRY RpcStringBindingComposeA(RPC_CSTR ObjUuid, RPC_CSTR ProtSeq, RPC_CSTR NetworkAddr, RPC_CSTR Endpoint, RPC_CSTR Options, RPC_CSTR *StringBinding);
-RPC_STATUS RPC_ENTRY RpcStringBindingComposeW(RPC_WSTR ObjUuid, RPC_WSTR ProtSeq, RPC_WSTR NetworkAddr, RPC_WSTR Endpoint, RPC_WSTR Options, RPC_WSTR *StringBinding);
-RPC_STATUS RPC_ENTRY RpcStringBindingParseA(RPC_CSTR StringBinding, RPC_CSTR *ObjUuid, RPC_CSTR *Protseq, RPC_CSTR *NetworkAddr, RPC_CSTR *Endpoint, RPC_CSTR *NetworkOptions);
-RPC_STATUS RPC_ENTRY RpcStringBindingParseW(RPC_WSTR StringBinding, RPC_WSTR *ObjUuid, RPC_WSTR *Protseq, RPC_WSTR *NetworkAddr, RPC_WSTR *Endpoint, RPC_WSTR *NetworkOptions);
-RPC_STATUS RPC_ENTRY RpcStringFreeA(RPC_CSTR *String);
-RPC_STATUS RPC_ENTRY RpcStringFreeW(RPC_WSTR *String);
-RPC_STATUS RPC_ENTRY UuidToStringA(UUID *Uuid, RPC_CSTR *StringUuid);
-RPC_STATUS RPC_ENTRY UuidFromStringA(RPC_CSTR StringUuid, UUID *Uuid);
-RPC_STATUS RPC_ENTRY UuidToStringW(UUID *Uuid, RPC_WSTR *StringUuid);
-RPC_STATUS RPC_ENTRY UuidFromStringW(RPC_WSTR StringUuid, UUID *Uuid);
-signed int RPC_ENTRY UuidCompare(UUID *Uuid1, UUID *Uuid2, RPC_STATUS *Status);
-RPC_STATUS RPC_ENTRY UuidCreateNil(UUID *NilUuid);
-int RPC_ENTRY UuidEqual(UUID *Uuid1, UUID *Uuid2, RPC_STATUS *Status);
-int RPC_ENTRY UuidIsNil(UUID *Uuid, RPC_STATUS *Status);
-#endif
-
 #define A(s) ((RPC_CSTR)(s))
 #define W(s) ((RPC_WSTR)(s))
 

@@ -10,7 +10,7 @@ cd "$top" || exit 1
 
 status=0
 mkdir -p build
-for preset in native asan mingw; do
+for preset in native asan mingw fuzz; do
     echo "=================== $preset"
     if ! cmake --preset "$preset" >"build/$preset.build.log" 2>&1 || ! cmake --build --preset "$preset" >>"build/$preset.build.log" 2>&1; then
         tail -40 "build/$preset.build.log"; echo "== $preset: BUILD FAILED"; status=1; continue

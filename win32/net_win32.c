@@ -406,7 +406,7 @@ RPC_STATUS arpc_sock_send_all(arpc_socket s, const arpc_iovec *iov, int iovcnt, 
             int e = WSAGetLastError();
             if (e == WSAEINTR)
                 continue;
-            if (e == WSAEWOULDBLOCK || e == WSAENOBUFS) {
+            if (e == WSAEWOULDBLOCK) {
                 int r = net_select_one(net_sock(s), 1, timeout_ms);
                 if (r == 0)
                     return RPC_S_TIMEOUT;

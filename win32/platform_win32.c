@@ -1,8 +1,10 @@
 /* platform_win32.c - shim/platform.h on Windows: SRW locks, condition
  * variables, Win32 threads, and notification through kernel32/user32. */
 #include <windows.h>
+#include <ntsecapi.h>
 #include <process.h>
 #include <stdlib.h>
+#include <string.h>
 #include "platform.h"
 
 _Static_assert(sizeof(SRWLOCK) <= sizeof(arpc_mutex), "arpc_mutex too small");
@@ -133,3 +135,16 @@ RPC_STATUS arpc_current_thread_handle(HANDLE *out)
 }
 
 void arpc_handle_close(HANDLE h) { CloseHandle(h); }
+
+RPC_STATUS arpc_random_bytes(void *buf, size_t n)
+{
+    unsigned char *p = buf;
+    while (n) { /* RtlGenRandom (advapi32), in ULONG-sized pieces */
+        ULONG k = n > 0x10000 ? 0x10000 : (ULONG)n;
+        if (!RtlGenRandom(p, k))
+            return RPC_S_OUT_OF_RESOURCES;
+        p += k;
+        n -= k;
+    }
+    return RPC_S_OK;
+}

@@ -118,6 +118,7 @@ struct Field {
     int string;
     Expr *size_is, *max_is, *length_is, *first_is, *last_is;
     int is_param;
+    Type *decl_type;    /* parameter: the type as declared (header); type may be rewritten */
 };
 
 struct Struct {
@@ -195,6 +196,7 @@ struct Interface {
     int nep;
     char *implicit_handle;      /* variable name */
     int explicit_handle;        /* ACF [explicit_handle] */
+    int is_local;               /* [local]: header only */
     Item **items;
     int nitems;
     Func **funcs;
@@ -265,6 +267,7 @@ typedef struct Gen {
     const char *w;              /* writer expression, e.g. "&c.w" */
     const char *r;              /* reader expression */
     Interface *itf;
+    int side;                   /* 'c' client, 's' server */
 } Gen;
 
 void gen_line(Gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -163,7 +163,9 @@ static char *base_spelling(Type *t)
     case TY_NAMED:
         return xasprintf("%s%s", t->is_const ? "const " : "", t->td->name);
     case TY_STRUCT:
-        return xasprintf("%sstruct %s", t->is_const ? "const " : "", t->st->tag ? t->st->tag : t->st->cname);
+        if (!t->st->tag)
+            return xasprintf("%s%s", t->is_const ? "const " : "", t->st->cname);
+        return xasprintf("%sstruct %s", t->is_const ? "const " : "", t->st->tag);
     case TY_ENUM:
         return xasprintf("%senum %s", t->is_const ? "const " : "", t->en->tag ? t->en->tag : "");
     }
@@ -178,7 +180,7 @@ static char *decl_rec(Type *t, const char *inner, int noconst)
             s = xasprintf("(*%s)", inner);
         else
             s = xasprintf("*%s", inner);
-        char *r = decl_rec(t->sub, s, 0);
+        char *r = decl_rec(t->sub, s, noconst);
         free(s);
         return r;
     }
