@@ -64,6 +64,7 @@ struct srv_conn {
     int closed;
     arpc_conn conn;
     enum arpc_protseq protseq;
+    const char *sec_addr;            /* the listener's endpoint, for bind_ack */
     int peer_local;
     uint32_t peer_pid;
     uint32_t assoc_group;
@@ -290,7 +291,7 @@ static RPC_STATUS on_bind(struct srv_conn *sc, const arpc_pdu *p)
     uint8_t out[512];
     size_t len = arpc_pdu_write_bind_ack(out, sizeof out, alter ? ARPC_PT_ALTER_CONTEXT_RESP : ARPC_PT_BIND_ACK,
                                          ARPC_PFC_FIRST_FRAG | ARPC_PFC_LAST_FRAG | ARPC_PFC_CONC_MPX, p->h.call_id,
-                                         sc->conn.max_xmit, sc->conn.max_recv, sc->assoc_group, alter ? "" : "0",
+                                         sc->conn.max_xmit, sc->conn.max_recv, sc->assoc_group, alter ? "" : sc->sec_addr,
                                          res, n);
     if (!len)
         return RPC_S_PROTOCOL_ERROR;
@@ -311,8 +312,10 @@ static RPC_STATUS call_reply_hook(arpc_call *c, const void *reply)
 {
     (void)reply;
     struct srv_call *k = arpc_call_lower(c);
-    return arpc_conn_send_response(&k->sc->conn, k->call_id, k->context_id, k->msg.Buffer, k->msg.BufferLength,
-                                   SEND_TIMEOUT_MS);
+    /* A stub that never replied leaves the request in msg: answer empty. */
+    int replied = k->msg.Buffer != k->request;
+    return arpc_conn_send_response(&k->sc->conn, k->call_id, k->context_id, replied ? k->msg.Buffer : NULL,
+                                   replied ? k->msg.BufferLength : 0, SEND_TIMEOUT_MS);
 }
 
 static void call_fault_hook(arpc_call *c, RPC_STATUS code)
@@ -606,6 +609,7 @@ static void accept_all(struct srv_listener *l, arpc_socket s)
         sc->tag = TAG_CONN;
         sc->refs = 1;
         sc->protseq = l->protseq;
+        sc->sec_addr = l->endpoint;
         sc->peer_local = arpc_sock_peer_is_local(a);
         sc->peer_pid = arpc_sock_peer_pid(a);
         arpc_conn_init(&sc->conn, a);

@@ -314,6 +314,10 @@ int view_is_array_ptr(const View *v);   /* pointer with size attributes */
 int view_is_string_ptr(const View *v);
 int view_is_varying(const View *v);
 
+void gen_preamble(Gen *g);
+void gen_iface_id(Gen *g, Interface *itf);
+char *gen_endpoints(Gen *g, Interface *itf);
+
 /* helpers for emitters */
 char *iface_prefix(Interface *itf);   /* "If_v1_0" */
 char *proto_params(Func *fn, int with_comments, int ind);  /* parameter list text */

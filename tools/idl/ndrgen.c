@@ -821,3 +821,61 @@ void gen_struct_helpers(Gen *g, Program *p, int writer, int reader, int freer)
     g->w = sw;
     g->r = sr;
 }
+
+/* ------------------------------------------------------------ preamble */
+void gen_preamble(Gen *g)
+{
+    static const char *text =
+        "#if defined(__GNUC__) || defined(__clang__)\n"
+        "#define IDL_UNUSED __attribute__((unused))\n"
+        "#else\n"
+        "#define IDL_UNUSED\n"
+        "#endif\n"
+        "\n"
+        "/* marks a pointer whose referent id was read and whose pointee follows */\n"
+        "IDL_UNUSED static char idl_pending_;\n"
+        "#define IDL_PENDING ((void *)&idl_pending_)\n"
+        "\n"
+        "/* a size, length or offset expression's value as an NDR count */\n"
+        "IDL_UNUSED static uint32_t idl_count(long long v)\n"
+        "{\n"
+        "    if (v < 0 || v > 0xffffffffLL)\n"
+        "        RpcRaiseException(RPC_S_INVALID_BOUND);\n"
+        "    return (uint32_t)v;\n"
+        "}\n"
+        "\n"
+        "/* deferred pointees: nesting depth bounded as arpc_ndr_r_ref_id does */\n"
+        "IDL_UNUSED static void idl_enter(arpc_ndr_reader *r)\n"
+        "{\n"
+        "    arpc_ndr_check(r->depth < ARPC_NDR_MAX_DEPTH);\n"
+        "    r->depth++;\n"
+        "}\n"
+        "\n"
+        "IDL_UNUSED static void idl_leave(arpc_ndr_reader *r)\n"
+        "{\n"
+        "    r->depth--;\n"
+        "}\n"
+        "\n";
+    fputs(text, g->f);
+}
+
+void gen_iface_id(Gen *g, Interface *itf)
+{
+    fprintf(g->f, "{{0x%08lx, 0x%04x, 0x%04x, {0x%02x, 0x%02x, 0x%02x, 0x%02x, 0x%02x, 0x%02x, 0x%02x, 0x%02x}}, {%u, %u}}",
+            itf->u1, itf->u2, itf->u3, itf->u4[0], itf->u4[1], itf->u4[2], itf->u4[3], itf->u4[4],
+            itf->u4[5], itf->u4[6], itf->u4[7], itf->vmaj, itf->vmin);
+}
+
+/* the endpoint table; returns its name or NULL */
+char *gen_endpoints(Gen *g, Interface *itf)
+{
+    if (!itf->nep)
+        return NULL;
+    char *name = xasprintf("%s__RpcProtseqEndpoint", itf->name);
+    fprintf(g->f, "static RPC_PROTSEQ_ENDPOINT %s[] = {\n", name);
+    for (int i = 0; i < itf->nep; i++)
+        fprintf(g->f, "    {(unsigned char *)\"%s\", (unsigned char *)\"%s\"},\n", itf->ep_protseq[i],
+                itf->ep_name[i]);
+    fprintf(g->f, "};\n\n");
+    return name;
+}

@@ -1,0 +1,276 @@
+/* emit_server.c - the server stub file: one dispatch function per
+ * procedure (unmarshal, call the manager, marshal the reply, free), the
+ * dispatch table and the server interface description. */
+#include "idl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* how a parameter is held in the stub's locals */
+enum { HOLD_VALUE, HOLD_SINGLE, HOLD_BUFFER };
+
+static int holding(Field *p, View *v)
+{
+    if (!type_is_ptr(p->type))
+        return HOLD_VALUE;
+    if (view_is_array_ptr(v) || view_is_string_ptr(v))
+        return HOLD_BUFFER;
+    return HOLD_SINGLE;
+}
+
+static void server_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
+{
+    char *pfx = iface_prefix(itf);
+    char *sn = xasprintf("%s_%s", itf->name, fn->name);
+    int has_ret = !type_is_void(fn->ret);
+    FILE *f = g->f;
+
+    /* locals */
+    fprintf(f, "struct %s_locals\n{\n    int idl_unused_;\n", sn);
+    for (int i = 0; i < fn->nparams; i++) {
+        Field *p = fn->params[i];
+        View v = view_of_field(p, "L->", itf->ptr_default, 1);
+        char *d = type_decl(p->type, p->name, 1);
+        fprintf(f, "    %s;\n", d);
+        free(d);
+        int h = i == fn->handle_param ? HOLD_VALUE : holding(p, &v);
+        if (h == HOLD_SINGLE) {
+            char *n = xasprintf("idl_v_%s", p->name);
+            char *vd = type_decl(type_resolve(p->type)->sub, n, 1);
+            fprintf(f, "    %s;\n", vd);
+            free(n);
+            free(vd);
+        } else if (h == HOLD_BUFFER && view_is_array_ptr(&v)) {
+            fprintf(f, "    uint32_t idl_n_%s;\n", p->name);
+        }
+    }
+    if (has_ret) {
+        char *d = type_decl(fn->ret, "idl_ret", 1);
+        fprintf(f, "    %s;\n", d);
+        free(d);
+    }
+    fprintf(f, "};\n\n");
+
+    /* body: unmarshal, call, marshal */
+    fprintf(f, "static void %s_body(arpc_server_call *s, struct %s_locals *L)\n{\n", sn, sn);
+    g->ind = 1;
+    g->w = "&s->w";
+    g->r = "&s->r";
+    for (int i = 0; i < fn->nparams; i++) {
+        Field *p = fn->params[i];
+        if (i == fn->handle_param) {
+            gen_line(g, "L->%s = s->msg->Handle;", p->name);
+            continue;
+        }
+        if (!p->in)
+            continue;
+        View v = view_of_field(p, "L->", itf->ptr_default, 1);
+        int h = holding(p, &v);
+        char *lv = xasprintf("L->%s", p->name);
+        gen_line(g, "/* %s */", p->name);
+        if (h == HOLD_VALUE) {
+            gen_read(g, &v, lv, M_FULL);
+        } else {
+            int uniq = v.ptr_kind != PTR_REF;
+            if (uniq) {
+                gen_open(g, "if (arpc_ndr_r_u32(&s->r)) {");
+                gen_line(g, "idl_enter(&s->r);");
+            }
+            if (h == HOLD_SINGLE) {
+                gen_line(g, "L->%s = &L->idl_v_%s;", p->name, p->name);
+                View iv = view_inner(&v, type_resolve(p->type)->sub, itf->ptr_default);
+                char *pl = xasprintf("L->idl_v_%s", p->name);
+                gen_read(g, &iv, pl, M_FULL);
+                free(pl);
+            } else if (view_is_string_ptr(&v) && p->out) {
+                /* [in,out] string: the manager may fill the whole buffer */
+                char *size = view_size_expr(&v);
+                gen_open(g, "{");
+                gen_line(g, "uint32_t n = idl_count(%s);", size);
+                gen_line(g, "L->%s = arpc_ndr_alloc(&s->r, (size_t)n * sizeof *L->%s);", p->name, p->name);
+                if (type_is_wchar(type_resolve(p->type)->sub))
+                    gen_line(g, "arpc_ndr_r_wstring_into(&s->r, L->%s, n);", p->name);
+                else
+                    gen_line(g, "arpc_ndr_r_string_into(&s->r, (char *)L->%s, n);", p->name);
+                gen_close(g);
+                free(size);
+            } else {
+                char *cnt = view_is_array_ptr(&v) ? xasprintf("L->idl_n_%s", p->name) : NULL;
+                gen_read_pointee_alloc(g, &v, lv, cnt);
+                free(cnt);
+            }
+            if (uniq) {
+                gen_line(g, "idl_leave(&s->r);");
+                gen_close(g);
+            }
+        }
+        free(lv);
+    }
+    /* conformance of [in] arrays against their size parameters */
+    for (int i = 0; i < fn->nparams; i++) {
+        Field *p = fn->params[i];
+        if (i == fn->handle_param || !p->in)
+            continue;
+        View v = view_of_field(p, "L->", itf->ptr_default, 1);
+        if (holding(p, &v) == HOLD_BUFFER && view_is_array_ptr(&v)) {
+            char *size = view_size_expr(&v);
+            gen_line(g, "arpc_ndr_check(!L->%s || (long long)L->idl_n_%s == (long long)(%s));", p->name, p->name,
+                     size);
+            free(size);
+        }
+    }
+    /* storage for [out]-only parameters */
+    for (int i = 0; i < fn->nparams; i++) {
+        Field *p = fn->params[i];
+        if (i == fn->handle_param || p->in || !p->out)
+            continue;
+        View v = view_of_field(p, "L->", itf->ptr_default, 1);
+        int h = holding(p, &v);
+        if (h == HOLD_SINGLE) {
+            gen_line(g, "L->%s = &L->idl_v_%s;", p->name, p->name);
+        } else if (h == HOLD_BUFFER) {
+            char *size = view_size_expr(&v);
+            if (view_is_array_ptr(&v)) {
+                gen_line(g, "L->idl_n_%s = idl_count(%s);", p->name, size);
+                gen_line(g, "L->%s = arpc_ndr_alloc(&s->r, (size_t)L->idl_n_%s * sizeof *L->%s);", p->name,
+                         p->name, p->name);
+                Type *et = type_resolve(p->type)->sub;
+                if (type_has_pointers(et)) {
+                    int k = ++g->tmp;
+                    gen_open(g, "for (uint32_t i%d = 0; i%d < L->idl_n_%s; i%d++) {", k, k, p->name, k);
+                    char *el = xasprintf("L->%s[i%d]", p->name, k);
+                    gen_zero_pointers(g, et, el);
+                    free(el);
+                    gen_close(g);
+                }
+            } else {
+                gen_line(g, "L->%s = arpc_ndr_alloc(&s->r, (size_t)idl_count(%s) * sizeof *L->%s);", p->name, size,
+                         p->name);
+                gen_line(g, "L->%s[0] = 0;", p->name);
+            }
+            free(size);
+        }
+    }
+    /* the manager */
+    {
+        char *args = xstrdup("");
+        for (int i = 0; i < fn->nparams; i++) {
+            char *n = xasprintf("%s%sL->%s", args, i ? ", " : "", fn->params[i]->name);
+            free(args);
+            args = n;
+        }
+        gen_line(g, "%s(s->msg->ManagerEpv ? ((%s_epv_t *)s->msg->ManagerEpv)->%s : %s%s)(%s);",
+                 has_ret ? "L->idl_ret = " : "", pfx, fn->name, o->server_prefix, fn->name, args);
+        free(args);
+    }
+    for (int i = 0; i < fn->nparams; i++) {
+        Field *p = fn->params[i];
+        if (!p->out)
+            continue;
+        View v = view_of_field(p, "L->", itf->ptr_default, 1);
+        int h = holding(p, &v);
+        char *lv = xasprintf("L->%s", p->name);
+        gen_line(g, "/* %s */", p->name);
+        if (h == HOLD_VALUE) {
+            gen_write(g, &v, lv, M_FULL);
+        } else if (v.ptr_kind == PTR_REF) {
+            gen_write_pointee(g, &v, lv);
+        } else {
+            gen_open(g, "if (arpc_ndr_w_ref_id(&s->w, %s)) {", lv);
+            gen_write_pointee(g, &v, lv);
+            gen_close(g);
+        }
+        free(lv);
+    }
+    if (has_ret) {
+        View rv = {.type = fn->ret, .prefix = "L->"};
+        gen_write(g, &rv, "L->idl_ret", M_FULL);
+    }
+    g->ind = 0;
+    fprintf(f, "}\n\n");
+
+    /* free */
+    fprintf(f, "static void %s_free(arpc_server_call *s, struct %s_locals *L)\n{\n", sn, sn);
+    g->ind = 1;
+    gen_line(g, "(void)s;");
+    gen_line(g, "(void)L;");
+    for (int i = 0; i < fn->nparams; i++) {
+        Field *p = fn->params[i];
+        if (i == fn->handle_param)
+            continue;
+        View v = view_of_field(p, "L->", itf->ptr_default, 1);
+        int h = holding(p, &v);
+        char *lv = xasprintf("L->%s", p->name);
+        if (h == HOLD_SINGLE) {
+            View iv = view_inner(&v, type_resolve(p->type)->sub, itf->ptr_default);
+            char *pl = xasprintf("L->idl_v_%s", p->name);
+            gen_free(g, &iv, pl, NULL);
+            free(pl);
+        } else if (h == HOLD_BUFFER) {
+            char *cnt = view_is_array_ptr(&v) ? xasprintf("L->idl_n_%s", p->name) : NULL;
+            gen_free(g, &v, lv, cnt);
+            free(cnt);
+        } else {
+            gen_free(g, &v, lv, NULL);
+        }
+        free(lv);
+    }
+    g->ind = 0;
+    fprintf(f, "}\n\n");
+
+    /* the dispatch function */
+    fprintf(f, "static void __RPC_STUB %s_stub(PRPC_MESSAGE msg)\n{\n", sn);
+    fprintf(f, "    arpc_server_call s;\n");
+    fprintf(f, "    struct %s_locals L = {0};\n\n", sn);
+    fprintf(f, "    arpc_server_call_begin(&s, msg);\n");
+    fprintf(f, "    s.r.alloc = MIDL_user_allocate;\n");
+    fprintf(f, "    s.r.free = MIDL_user_free;\n");
+    fprintf(f, "    RpcTryFinally\n    {\n");
+    fprintf(f, "        %s_body(&s, &L);\n", sn);
+    fprintf(f, "        arpc_server_call_reply(&s);\n");
+    fprintf(f, "    }\n    RpcFinally\n    {\n");
+    fprintf(f, "        %s_free(&s, &L);\n", sn);
+    fprintf(f, "        if (RpcAbnormalTermination())\n");
+    fprintf(f, "            arpc_ndr_writer_free(&s.w);\n");
+    fprintf(f, "    }\n    RpcEndFinally\n}\n\n");
+    free(sn);
+    free(pfx);
+}
+
+void emit_server(FILE *f, Program *p, const Options *o)
+{
+    Gen g = {.f = f, .w = "&s->w", .r = "&s->r", .side = 's'};
+    fprintf(f, "/* Server stubs - generated by asyncrpc-idl from %s; do not edit. */\n\n", o->input);
+    fprintf(f, "#include \"%s\"\n#include \"arpc_stub.h\"\n\n", o->header_include);
+    gen_preamble(&g);
+    for (int i = 0; i < p->nifaces; i++)
+        if (!p->ifaces[i]->is_local) {
+            g.itf = p->ifaces[i];
+            break;
+        }
+    gen_struct_helpers(&g, p, 1, 1, 1);
+    for (int i = 0; i < p->nifaces; i++) {
+        Interface *itf = p->ifaces[i];
+        if (itf->is_local)
+            continue;
+        g.itf = itf;
+        char *pfx = iface_prefix(itf);
+        for (int j = 0; j < itf->nfuncs; j++)
+            server_proc(&g, itf, itf->funcs[j], o);
+        fprintf(f, "static RPC_DISPATCH_FUNCTION %s_table[] = {\n", itf->name);
+        for (int j = 0; j < itf->nfuncs; j++)
+            fprintf(f, "    %s_%s_stub,\n", itf->name, itf->funcs[j]->name);
+        fprintf(f, "    0\n};\n\n");
+        fprintf(f, "static RPC_DISPATCH_TABLE %s_DispatchTable = {%d, %s_table, 0};\n\n", pfx, itf->nfuncs,
+                itf->name);
+        char *eps = gen_endpoints(&g, itf);
+        fprintf(f, "static const RPC_SERVER_INTERFACE %s___RpcServerInterface = {\n", itf->name);
+        fprintf(f, "    sizeof(RPC_SERVER_INTERFACE),\n    ");
+        gen_iface_id(&g, itf);
+        fprintf(f, ",\n    ARPC_NDR20_SYNTAX,\n    &%s_DispatchTable,\n    %d,\n    %s,\n    0,\n    0,\n    0,\n};\n",
+                pfx, itf->nep, eps ? eps : "0");
+        fprintf(f, "RPC_IF_HANDLE %s_s_ifspec = (RPC_IF_HANDLE)&%s___RpcServerInterface;\n\n", pfx, itf->name);
+        free(pfx);
+        free(eps);
+    }
+}
