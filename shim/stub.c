@@ -52,10 +52,9 @@ static void inproc_invoke(arpc_client_call *c, arpc_binding *b)
     } RpcExcept(1) {
         fault = (RPC_STATUS)RpcExceptionCode();
     } RpcEndExcept
-    if (smsg.Buffer != request) /* the stub replied: the request is done with */
-        free(request);
-    else
+    if (smsg.Buffer == request) /* the stub did not reply */
         smsg.Buffer = NULL, smsg.BufferLength = 0;
+    free(request);
     if (fault != RPC_S_OK) {
         free(smsg.Buffer);
         RpcRaiseException(fault);

@@ -322,5 +322,6 @@ char *gen_endpoints(Gen *g, Interface *itf);
 char *iface_prefix(Interface *itf);   /* "If_v1_0" */
 char *proto_params(Func *fn, int with_comments, int ind);  /* parameter list text */
 const char *ptr_kind_name(int k);
+const char *idl_basename(const char *path);
 
 #endif /* ASYNCRPC_IDL_H */

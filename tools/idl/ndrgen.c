@@ -18,6 +18,16 @@
 /* ------------------------------------------------------------ output */
 static void vline(Gen *g, const char *fmt, va_list ap)
 {
+    if (fmt[0] == '%' && fmt[1] == 's' && !fmt[2]) {
+        va_list cp;
+        va_copy(cp, ap);
+        const char *s = va_arg(cp, const char *);
+        va_end(cp);
+        if (!*s) {
+            fputc('\n', g->f);
+            return;
+        }
+    }
     for (int i = 0; i < g->ind; i++)
         fputs("    ", g->f);
     vfprintf(g->f, fmt, ap);
@@ -272,13 +282,13 @@ static void write_elems(Gen *g, const View *ev, const char *base, const char *fi
         return;
     }
     int k = ++g->tmp;
-    gen_open(g, "for (uint32_t i%d = %s; i%d < (uint32_t)(%s) + (uint32_t)(%s); i%d++) {", k, first, k,
+    gen_open(g, "for (uint32_t _i%d = %s; _i%d < (uint32_t)(%s) + (uint32_t)(%s); _i%d++) {", k, first, k,
              first, count, k);
-    char *lv = xasprintf("(%s)[i%d]", base, k);
+    char *lv = xasprintf("(%s)[_i%d]", base, k);
     gen_write(g, ev, lv, M_FLAT);
     gen_close(g);
     if (type_has_pointers(et)) {
-        gen_open(g, "for (uint32_t i%d = %s; i%d < (uint32_t)(%s) + (uint32_t)(%s); i%d++) {", k, first,
+        gen_open(g, "for (uint32_t _i%d = %s; _i%d < (uint32_t)(%s) + (uint32_t)(%s); _i%d++) {", k, first,
                  k, first, count, k);
         gen_write(g, ev, lv, M_DEFER);
         gen_close(g);
@@ -291,19 +301,19 @@ static int varying_bounds(Gen *g, const View *v, const char *size)
 {
     int k = ++g->tmp;
     char *first = v->first_is ? expr_c(v->first_is, v->prefix) : xstrdup("0");
-    gen_line(g, "uint32_t o%d = idl_count(%s);", k, first);
+    gen_line(g, "uint32_t _o%d = idl_count(%s);", k, first);
     if (v->length_is) {
         char *l = expr_c(v->length_is, v->prefix);
-        gen_line(g, "uint32_t l%d = idl_count(%s);", k, l);
+        gen_line(g, "uint32_t _l%d = idl_count(%s);", k, l);
         free(l);
     } else if (v->last_is) {
         char *l = expr_c(v->last_is, v->prefix);
-        gen_line(g, "uint32_t l%d = idl_count((long long)(%s) - (long long)(%s) + 1);", k, l, first);
+        gen_line(g, "uint32_t _l%d = idl_count((long long)(%s) - (long long)(%s) + 1);", k, l, first);
         free(l);
     } else {
-        gen_line(g, "uint32_t l%d = (uint32_t)(%s) - o%d;", k, size, k);
+        gen_line(g, "uint32_t _l%d = (uint32_t)(%s) - _o%d;", k, size, k);
     }
-    gen_line(g, "if (o%d > (uint32_t)(%s) || l%d > (uint32_t)(%s) - o%d)", k, size, k, size, k);
+    gen_line(g, "if (_o%d > (uint32_t)(%s) || _l%d > (uint32_t)(%s) - _o%d)", k, size, k, size, k);
     gen_line(g, "    RpcRaiseException(RPC_S_INVALID_BOUND);");
     free(first);
     return k;
@@ -331,9 +341,9 @@ void gen_write(Gen *g, const View *v, const char *lv, int mode)
             if (mode & M_FLAT) {
                 gen_open(g, "{");
                 int k = varying_bounds(g, v, n);
-                gen_line(g, "arpc_ndr_w_u32(%s, o%d);", g->w, k);
-                gen_line(g, "arpc_ndr_w_u32(%s, l%d);", g->w, k);
-                char *o = xasprintf("o%d", k), *l = xasprintf("l%d", k);
+                gen_line(g, "arpc_ndr_w_u32(%s, _o%d);", g->w, k);
+                gen_line(g, "arpc_ndr_w_u32(%s, _l%d);", g->w, k);
+                char *o = xasprintf("_o%d", k), *l = xasprintf("_l%d", k);
                 write_elems(g, &ev, lv, o, l);
                 gen_close(g);
             }
@@ -344,15 +354,15 @@ void gen_write(Gen *g, const View *v, const char *lv, int mode)
                 write_elems(g, &ev, lv, "0", n);
             } else {
                 int k = ++g->tmp;
-                gen_open(g, "for (uint32_t i%d = 0; i%d < (uint32_t)(%s); i%d++) {", k, k, n, k);
-                char *el = xasprintf("(%s)[i%d]", lv, k);
+                gen_open(g, "for (uint32_t _i%d = 0; _i%d < (uint32_t)(%s); _i%d++) {", k, k, n, k);
+                char *el = xasprintf("(%s)[_i%d]", lv, k);
                 gen_write(g, &ev, el, M_FLAT);
                 gen_close(g);
             }
         } else if (type_has_pointers(ev.type)) {
             int k = ++g->tmp;
-            gen_open(g, "for (uint32_t i%d = 0; i%d < (uint32_t)(%s); i%d++) {", k, k, n, k);
-            char *el = xasprintf("(%s)[i%d]", lv, k);
+            gen_open(g, "for (uint32_t _i%d = 0; _i%d < (uint32_t)(%s); _i%d++) {", k, k, n, k);
+            char *el = xasprintf("(%s)[_i%d]", lv, k);
             gen_write(g, &ev, el, M_DEFER);
             gen_close(g);
         }
@@ -391,14 +401,14 @@ void gen_write_pointee(Gen *g, const View *v, const char *pv)
         char *size = view_size_expr(v);
         gen_open(g, "{");
         int k = ++g->tmp;
-        gen_line(g, "uint32_t m%d = idl_count(%s);", k, size);
-        char *m = xasprintf("m%d", k);
+        gen_line(g, "uint32_t _m%d = idl_count(%s);", k, size);
+        char *m = xasprintf("_m%d", k);
         gen_line(g, "arpc_ndr_w_u32(%s, %s);", g->w, m);
         if (view_is_varying(v)) {
             int b = varying_bounds(g, v, m);
-            gen_line(g, "arpc_ndr_w_u32(%s, o%d);", g->w, b);
-            gen_line(g, "arpc_ndr_w_u32(%s, l%d);", g->w, b);
-            char *o = xasprintf("o%d", b), *l = xasprintf("l%d", b);
+            gen_line(g, "arpc_ndr_w_u32(%s, _o%d);", g->w, b);
+            gen_line(g, "arpc_ndr_w_u32(%s, _l%d);", g->w, b);
+            char *o = xasprintf("_o%d", b), *l = xasprintf("_l%d", b);
             write_elems(g, &ev, pv, o, l);
         } else {
             write_elems(g, &ev, pv, "0", m);
@@ -427,13 +437,13 @@ static void read_elems(Gen *g, const View *ev, const char *base, const char *fir
         return;
     }
     int k = ++g->tmp;
-    gen_open(g, "for (uint32_t i%d = %s; i%d < (uint32_t)(%s) + (uint32_t)(%s); i%d++) {", k, first, k,
+    gen_open(g, "for (uint32_t _i%d = %s; _i%d < (uint32_t)(%s) + (uint32_t)(%s); _i%d++) {", k, first, k,
              first, count, k);
-    char *lv = xasprintf("(%s)[i%d]", base, k);
+    char *lv = xasprintf("(%s)[_i%d]", base, k);
     gen_read(g, ev, lv, M_FLAT);
     gen_close(g);
     if (type_has_pointers(et)) {
-        gen_open(g, "for (uint32_t i%d = %s; i%d < (uint32_t)(%s) + (uint32_t)(%s); i%d++) {", k, first,
+        gen_open(g, "for (uint32_t _i%d = %s; _i%d < (uint32_t)(%s) + (uint32_t)(%s); _i%d++) {", k, first,
                  k, first, count, k);
         gen_read(g, ev, lv, M_DEFER);
         gen_close(g);
@@ -463,11 +473,11 @@ void gen_read(Gen *g, const View *v, const char *lv, int mode)
             if (mode & M_FLAT) {
                 int k = ++g->tmp;
                 gen_open(g, "{");
-                gen_line(g, "uint32_t o%d = arpc_ndr_r_u32(%s);", k, g->r);
-                gen_line(g, "uint32_t l%d = arpc_ndr_r_count(%s, %d);", k, g->r, elem_min_wire(ev.type));
-                gen_line(g, "arpc_ndr_check(o%d <= (uint32_t)(%s) && l%d <= (uint32_t)(%s) - o%d);", k, n, k,
+                gen_line(g, "uint32_t _o%d = arpc_ndr_r_u32(%s);", k, g->r);
+                gen_line(g, "uint32_t _l%d = arpc_ndr_r_count(%s, %d);", k, g->r, elem_min_wire(ev.type));
+                gen_line(g, "arpc_ndr_check(_o%d <= (uint32_t)(%s) && _l%d <= (uint32_t)(%s) - _o%d);", k, n, k,
                          n, k);
-                char *o = xasprintf("o%d", k), *l = xasprintf("l%d", k);
+                char *o = xasprintf("_o%d", k), *l = xasprintf("_l%d", k);
                 read_elems(g, &ev, lv, o, l);
                 gen_close(g);
             }
@@ -478,15 +488,15 @@ void gen_read(Gen *g, const View *v, const char *lv, int mode)
                 read_elems(g, &ev, lv, "0", n);
             } else {
                 int k = ++g->tmp;
-                gen_open(g, "for (uint32_t i%d = 0; i%d < (uint32_t)(%s); i%d++) {", k, k, n, k);
-                char *el = xasprintf("(%s)[i%d]", lv, k);
+                gen_open(g, "for (uint32_t _i%d = 0; _i%d < (uint32_t)(%s); _i%d++) {", k, k, n, k);
+                char *el = xasprintf("(%s)[_i%d]", lv, k);
                 gen_read(g, &ev, el, M_FLAT);
                 gen_close(g);
             }
         } else if (type_has_pointers(ev.type)) {
             int k = ++g->tmp;
-            gen_open(g, "for (uint32_t i%d = 0; i%d < (uint32_t)(%s); i%d++) {", k, k, n, k);
-            char *el = xasprintf("(%s)[i%d]", lv, k);
+            gen_open(g, "for (uint32_t _i%d = 0; _i%d < (uint32_t)(%s); _i%d++) {", k, k, n, k);
+            char *el = xasprintf("(%s)[_i%d]", lv, k);
             gen_read(g, &ev, el, M_DEFER);
             gen_close(g);
         }
@@ -520,13 +530,13 @@ static int read_array_header(Gen *g, const View *v, const View *ev)
     int k = ++g->tmp;
     int ew = elem_min_wire(ev->type);
     if (view_is_varying(v)) {
-        gen_line(g, "uint32_t m%d = arpc_ndr_r_u32(%s);", k, g->r);
-        gen_line(g, "uint32_t o%d = arpc_ndr_r_u32(%s);", k, g->r);
-        gen_line(g, "uint32_t l%d = arpc_ndr_r_count(%s, %d);", k, g->r, ew);
-        gen_line(g, "arpc_ndr_check(o%d <= m%d && l%d <= m%d - o%d);", k, k, k, k, k);
+        gen_line(g, "uint32_t _m%d = arpc_ndr_r_u32(%s);", k, g->r);
+        gen_line(g, "uint32_t _o%d = arpc_ndr_r_u32(%s);", k, g->r);
+        gen_line(g, "uint32_t _l%d = arpc_ndr_r_count(%s, %d);", k, g->r, ew);
+        gen_line(g, "arpc_ndr_check(_o%d <= _m%d && _l%d <= _m%d - _o%d);", k, k, k, k, k);
     } else {
-        gen_line(g, "uint32_t m%d = arpc_ndr_r_count(%s, %d);", k, g->r, ew);
-        gen_line(g, "uint32_t o%d = 0, l%d = m%d;", k, k, k);
+        gen_line(g, "uint32_t _m%d = arpc_ndr_r_count(%s, %d);", k, g->r, ew);
+        gen_line(g, "uint32_t _o%d = 0, _l%d = _m%d;", k, k, k);
     }
     return k;
 }
@@ -550,20 +560,20 @@ void gen_read_pointee_alloc(Gen *g, const View *v, const char *lv, const char *c
         if (!v->prefix[0] || !strcmp(v->prefix, "p->")) {
             /* in a structure the size fields are known: check conformance now */
             char *size = view_size_expr(v);
-            gen_line(g, "arpc_ndr_check((long long)(%s) == (long long)m%d);", size, k);
+            gen_line(g, "arpc_ndr_check((long long)(%s) == (long long)_m%d);", size, k);
             free(size);
         }
         if (count_lv)
-            gen_line(g, "%s = m%d;", count_lv, k);
-        gen_line(g, "%s = arpc_ndr_alloc(%s, (size_t)m%d * sizeof *(%s));", lv, g->r, k, lv);
+            gen_line(g, "%s = _m%d;", count_lv, k);
+        gen_line(g, "%s = arpc_ndr_alloc(%s, (size_t)_m%d * sizeof *(%s));", lv, g->r, k, lv);
         if (type_has_pointers(ev.type)) {
             int j = ++g->tmp;
-            gen_open(g, "for (uint32_t i%d = 0; i%d < m%d; i%d++) {", j, j, k, j);
-            char *el = xasprintf("(%s)[i%d]", lv, j);
+            gen_open(g, "for (uint32_t _i%d = 0; _i%d < _m%d; _i%d++) {", j, j, k, j);
+            char *el = xasprintf("(%s)[_i%d]", lv, j);
             gen_zero_pointers(g, ev.type, el);
             gen_close(g);
         }
-        char *o = xasprintf("o%d", k), *l = xasprintf("l%d", k);
+        char *o = xasprintf("_o%d", k), *l = xasprintf("_l%d", k);
         read_elems(g, &ev, lv, o, l);
         gen_close(g);
         return;
@@ -591,8 +601,8 @@ void gen_read_pointee_into(Gen *g, const View *v, const char *pv, const char *ca
         View ev = elem_view(g, v);
         gen_open(g, "{");
         int k = read_array_header(g, v, &ev);
-        gen_line(g, "arpc_ndr_check(m%d <= %s);", k, cap);
-        char *o = xasprintf("o%d", k), *l = xasprintf("l%d", k);
+        gen_line(g, "arpc_ndr_check(_m%d <= %s);", k, cap);
+        char *o = xasprintf("_o%d", k), *l = xasprintf("_l%d", k);
         read_elems(g, &ev, pv, o, l);
         gen_close(g);
         return;
@@ -614,8 +624,8 @@ void gen_zero_pointers(Gen *g, Type *t, const char *lv)
     } else if (r->kind == TY_ARRAY && type_has_pointers(r->sub)) {
         char *n = expr_c(r->dim, "");
         int k = ++g->tmp;
-        gen_open(g, "for (uint32_t i%d = 0; i%d < (uint32_t)(%s); i%d++) {", k, k, n, k);
-        char *el = xasprintf("(%s)[i%d]", lv, k);
+        gen_open(g, "for (uint32_t _i%d = 0; _i%d < (uint32_t)(%s); _i%d++) {", k, k, n, k);
+        char *el = xasprintf("(%s)[_i%d]", lv, k);
         gen_zero_pointers(g, r->sub, el);
         gen_close(g);
         free(n);
@@ -631,15 +641,15 @@ void gen_free(Gen *g, const View *v, const char *lv, const char *count)
         View ev = elem_view(g, v);
         char *n = expr_c(r->dim, "");
         int k = ++g->tmp;
-        gen_open(g, "for (uint32_t i%d = 0; i%d < (uint32_t)(%s); i%d++) {", k, k, n, k);
-        char *el = xasprintf("(%s)[i%d]", lv, k);
+        gen_open(g, "for (uint32_t _i%d = 0; _i%d < (uint32_t)(%s); _i%d++) {", k, k, n, k);
+        char *el = xasprintf("(%s)[_i%d]", lv, k);
         gen_free(g, &ev, el, NULL);
         gen_close(g);
         free(n);
     } else if (r->kind == TY_PTR) {
         gen_open(g, "if ((%s) && (void *)(%s) != IDL_PENDING) {", lv, lv);
         gen_free_pointee(g, v, lv, count);
-        gen_line(g, "%s->free((void *)(%s));", g->r, lv);
+        gen_line(g, "(%s)->free((void *)(%s));", g->r, lv);
         gen_line(g, "%s = NULL;", lv);
         gen_close(g);
     }
@@ -656,8 +666,8 @@ void gen_free_pointee(Gen *g, const View *v, const char *pv, const char *count)
             return;
         char *n = count ? xstrdup(count) : view_size_expr(v);
         int k = ++g->tmp;
-        gen_open(g, "for (uint32_t i%d = 0; i%d < (uint32_t)(%s); i%d++) {", k, k, n, k);
-        char *el = xasprintf("(%s)[i%d]", pv, k);
+        gen_open(g, "for (uint32_t _i%d = 0; _i%d < (uint32_t)(%s); _i%d++) {", k, k, n, k);
+        char *el = xasprintf("(%s)[_i%d]", pv, k);
         gen_free(g, &ev, el, NULL);
         gen_close(g);
         free(n);

@@ -118,7 +118,9 @@ static Expr *parse_primary(Parser *p)
         e->num = strtoll(t.text, &end, 0);
         while (*end == 'u' || *end == 'U' || *end == 'l' || *end == 'L')
             end++;
-        if (*end)
+        if (*end && strchr(t.text, '.'))
+            e->num = (long long)strtod(t.text, &end);  /* version(1.0), float constants */
+        else if (*end)
             fatal(t.loc, "invalid integer constant near '%s'", t.text);
         next(p);
         return e;
@@ -275,7 +277,7 @@ static Attr *find_attr(Attr *a, const char *name)
 
 static Expr *single_arg(Attr *a)
 {
-    if (a->nargs < 1 || a->args[0]->kind == EX_NAME && !*a->args[0]->text)
+    if (a->nargs < 1 || (a->args[0]->kind == EX_NAME && !*a->args[0]->text))
         fatal(a->loc, "[%s] needs an argument", a->name);
     if (a->nargs > 1)
         fatal(a->loc, "multi-dimensional [%s] is not supported yet", a->name);

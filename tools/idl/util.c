@@ -83,3 +83,9 @@ void fatal_plain(const char *fmt, ...)
     fputc('\n', stderr);
     exit(1);
 }
+
+const char *idl_basename(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}

@@ -1,0 +1,61 @@
+#!/bin/sh
+# run_golden.sh COMPILER SRC_DIR [INCLUDE_DIR]
+# For every golden/*.idl (with its .acf, if any): generate the header and
+# stubs, diff the header against golden/NAME.h.expected, and compile the
+# header and both stubs with -Werror natively and, when available, with
+# x86_64-w64-mingw32-gcc (the MinGW SDK headers behind INCLUDE_DIR).
+# Options for a file come from a "// golden-options: ..." line in it.
+# ASYNCRPC_IDL_UPDATE=1 rewrites the expected headers instead of diffing.
+set -u
+COMPILER=$1
+SRC=$(cd "$2" && pwd)
+INC=${3:-$SRC/../../include}
+INC=$(cd "$INC" && pwd)
+CC=${CC_NATIVE:-cc}
+MINGW=${MINGW_CC:-x86_64-w64-mingw32-gcc}
+WARN="-std=c11 -Wall -Wextra -Werror -Wclobbered -Wshadow=local -Wstrict-prototypes -Wmissing-prototypes"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/idlgolden.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+fail=0
+have_mingw=0
+command -v "$MINGW" >/dev/null 2>&1 && have_mingw=1
+
+for idl in "$SRC"/golden/*.idl; do
+    name=$(basename "$idl" .idl)
+    before=$fail
+    fail=0
+    out="$TMP/$name"
+    mkdir -p "$out"
+    opts=$(sed -n 's@^// golden-options: *@@p' "$idl")
+    # run from the golden folder so the inputs are named as in the expected files
+    if ! (cd "$SRC/golden" && "$COMPILER" $opts -out "$out" "$name.idl"); then
+        echo "FAIL $name: the compiler failed"
+        fail=1
+        continue
+    fi
+    if [ "${ASYNCRPC_IDL_UPDATE:-0}" = 1 ]; then
+        cp "$out/$name.h" "$SRC/golden/$name.h.expected"
+        echo "updated $name.h.expected"
+    elif ! diff -u "$SRC/golden/$name.h.expected" "$out/$name.h"; then
+        echo "FAIL $name: header differs from golden/$name.h.expected"
+        fail=1
+    fi
+    printf '#include "%s.h"\n' "$name" > "$out/use_header.c"
+    for cc in native mingw; do
+        if [ $cc = native ]; then c=$CC; else c=$MINGW; [ $have_mingw = 1 ] || continue; fi
+        if ! $c $WARN -fsyntax-only -I"$out" -I"$INC" "$out/use_header.c"; then
+            echo "FAIL $name: header does not compile ($cc)"
+            fail=1
+        fi
+        for stub in "${name}_c.c" "${name}_s.c"; do
+            if ! $c $WARN -O2 -c -I"$out" -I"$INC" "$out/$stub" -o "$out/$stub.$cc.o"; then
+                echo "FAIL $name: $stub does not compile ($cc)"
+                fail=1
+            fi
+        done
+    done
+    [ $fail = 0 ] && echo "ok   $name"
+    [ $before = 1 ] && fail=1
+done
+[ $have_mingw = 1 ] || echo "note: $MINGW not found, MinGW compile checks skipped"
+exit $fail
