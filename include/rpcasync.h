@@ -18,6 +18,13 @@
 #ifndef RpcClientCancel
 #define RpcClientCancel ((RPC_ASYNC_EVENT)4)
 #endif
+/* RPC_CALL_ATTRIBUTES_V2 ProtocolSequence values, which MinGW lacks. */
+#ifndef RPC_PROTSEQ_TCP
+#define RPC_PROTSEQ_TCP 0x1
+#define RPC_PROTSEQ_NMP 0x2
+#define RPC_PROTSEQ_LRPC 0x3
+#define RPC_PROTSEQ_HTTP 0x4
+#endif
 
 #else /* POSIX */
 #ifndef ASYNCRPC_RPCASYNC_H

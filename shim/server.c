@@ -733,6 +733,15 @@ RPC_STATUS arpc_server_endpoints(arpc_server_endpoint_fn fn, void *ctx)
 
 /* ------------------------------------------------------------ listening */
 
+/* Until listening stops and the calls in flight have completed (their
+ * replies sent), as RpcServerListen and RpcMgmtWaitServerListen promise:
+ * a call that stops the server still gets its answer out. */
+static void wait_stopped_locked(void)
+{
+    while (srv.listening || srv.calls)
+        arpc_cond_wait(&srv.cond, &srv.lock);
+}
+
 ARPC_API RPC_STATUS RPC_ENTRY RpcServerListen(unsigned int MinimumCallThreads, unsigned int MaxCalls,
                                               unsigned int DontWait)
 {
@@ -751,8 +760,7 @@ ARPC_API RPC_STATUS RPC_ENTRY RpcServerListen(unsigned int MinimumCallThreads, u
     srv.max_calls = MaxCalls ? MaxCalls : RPC_C_LISTEN_MAX_CALLS_DEFAULT;
     arpc_cond_broadcast(&srv.cond);
     if (!DontWait)
-        while (srv.listening)
-            arpc_cond_wait(&srv.cond, &srv.lock);
+        wait_stopped_locked();
     arpc_mutex_unlock(&srv.lock);
     return RPC_S_OK;
 }
@@ -778,8 +786,7 @@ ARPC_API RPC_STATUS RPC_ENTRY RpcMgmtWaitServerListen(void)
         arpc_mutex_unlock(&srv.lock);
         return RPC_S_NOT_LISTENING;
     }
-    while (srv.listening)
-        arpc_cond_wait(&srv.cond, &srv.lock);
+    wait_stopped_locked();
     arpc_mutex_unlock(&srv.lock);
     return RPC_S_OK;
 }
