@@ -48,8 +48,6 @@ ARPC_API RPC_STATUS RPC_ENTRY RpcBindingFree(RPC_BINDING_HANDLE *Binding)
     arpc_binding *b = arpc_binding_get(*Binding);
     if (!b)
         return RPC_S_INVALID_BINDING;
-    if (b->kind == BINDING_SERVER)
-        return RPC_S_WRONG_KIND_OF_BINDING; /* the runtime owns a call's binding */
     arpc_binding_delete(b);
     *Binding = NULL;
     return RPC_S_OK;

@@ -2,9 +2,9 @@
  *
  * A client binding (from RpcBindingFromStringBinding) names a server and
  * keeps a pool of idle connections to it, each bound to the presentation
- * contexts it has negotiated.  A server binding is the handle a manager
- * gets for its call.  An in-process binding (tests) dispatches straight
- * into a server interface. */
+ * contexts it has negotiated.  (On the server, the handle a manager gets
+ * is its call's handle - see server.c - not a binding object.)  An
+ * in-process binding (tests) dispatches straight into a server interface. */
 #ifndef ASYNCRPC_SHIM_BINDING_H
 #define ASYNCRPC_SHIM_BINDING_H
 
@@ -14,13 +14,8 @@
 
 enum arpc_binding_kind {
     BINDING_CLIENT,
-    BINDING_SERVER,   /* a call's binding on the server side */
     BINDING_INPROC,   /* dispatches into a server interface in this process (tests) */
 };
-
-enum arpc_protseq { PROTSEQ_TCP, PROTSEQ_LOCAL };
-
-#define ARPC_CONN_CONTEXTS 8
 
 /* A client connection and the interfaces bound on it. */
 typedef struct arpc_client_conn {
@@ -46,8 +41,6 @@ typedef struct arpc_binding {
     ULONG authn_level, authn_svc;
     arpc_client_conn *idle;
     uint32_t assoc_group;
-    /* server */
-    void *server_call;                 /* the server's per-call state (server.c) */
     /* in-process */
     const RPC_SERVER_INTERFACE *inproc_if;
 } arpc_binding;

@@ -7,6 +7,12 @@
 #include "net.h"
 #include "pdu.h"
 
+/* The transports: ncacn_ip_tcp and ncalrpc. */
+enum arpc_protseq { PROTSEQ_TCP, PROTSEQ_LOCAL };
+
+/* Presentation contexts one connection may bind (either side). */
+#define ARPC_CONN_CONTEXTS 8
+
 /* What we offer in bind/bind_ack; the peer's smaller value wins. */
 #define ARPC_MAX_FRAG 5840u
 

@@ -19,7 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "binding.h"
+#include <rpcdcep.h>
+#include "conn.h"
 #include "call_internal.h"
 #include "server.h"
 
@@ -85,7 +86,6 @@ struct srv_call {                    /* a request being served */
     uint16_t context_id;
     RPC_MESSAGE msg;
     uint8_t *request;
-    arpc_binding *binding;           /* what the manager gets as its handle */
 };
 
 static struct {
@@ -330,8 +330,6 @@ static void call_destroy_hook(arpc_call *c)
     if (k->msg.Buffer != k->request)
         free(k->msg.Buffer);
     free(k->request);
-    if (k->binding)
-        arpc_binding_delete(k->binding);
     arpc_mutex_lock(&srv.lock);
     for (struct srv_call **pp = &k->sc->active; *pp; pp = &(*pp)->next_active) {
         if (*pp == k) {
@@ -359,7 +357,7 @@ static void run_stub(PRPC_ASYNC_STATE pAsync, void *ctx)
     struct srv_call *k = ctx;
     const RPC_SERVER_INTERFACE *ifc = k->iface->ifc;
     if (k->iface->callback) {
-        RPC_STATUS st = k->iface->callback((RPC_IF_HANDLE)ifc, k->binding);
+        RPC_STATUS st = k->iface->callback((RPC_IF_HANDLE)ifc, k->msg.Handle);
         if (st != RPC_S_OK)
             RpcRaiseException(RPC_S_ACCESS_DENIED);
     }
@@ -405,17 +403,17 @@ static void dispatch(struct srv_conn *sc, struct srv_pending *p)
     }
     struct srv_call *k = calloc(1, sizeof *k);
     arpc_call *c = NULL;
-    RPC_STATUS st = k ? arpc_binding_new(BINDING_SERVER, &k->binding) : RPC_S_OUT_OF_MEMORY;
-    if (st == RPC_S_OK)
-        st = arpc_call_server_create(&server_call_hooks, k, 0, &c);
+    RPC_STATUS st = k ? arpc_call_server_create(&server_call_hooks, k, 0, &c) : RPC_S_OUT_OF_MEMORY;
     if (st == RPC_S_OK) {
         k->sc = sc;
         k->iface = iface;
         k->call_id = p->call_id;
         k->context_id = p->context_id;
         k->request = p->data.data;
-        k->binding->server_call = c;
-        k->msg.Handle = k->binding;
+        /* The manager's binding handle is the call handle itself, as
+         * RpcAsyncGetCallHandle gives it for asynchronous calls: cancel
+         * tests, subscriptions and call attributes all take it. */
+        k->msg.Handle = c;
         k->msg.DataRepresentation = p->drep;
         k->msg.Buffer = p->data.data;
         k->msg.BufferLength = (unsigned int)p->data.len;
@@ -438,8 +436,6 @@ static void dispatch(struct srv_conn *sc, struct srv_pending *p)
         return;
     }
     send_fault(sc, p->call_id, p->context_id, st, 1);
-    if (k && k->binding)
-        arpc_binding_delete(k->binding);
     free(k);
     arpc_reassembly_free(&p->data);
     arpc_mutex_lock(&srv.lock);
@@ -568,14 +564,11 @@ RPC_STATUS arpc_server_inq_call(RPC_BINDING_HANDLE h, arpc_server_call_info *out
         if (!c || c->hooks != &server_call_hooks)
             return RPC_S_NO_CALL_ACTIVE;
         arpc_call_ref(c);
-    } else {
-        arpc_binding *b = arpc_binding_get(h);
-        if (!b)
-            return RPC_S_INVALID_BINDING;
-        if (b->kind != BINDING_SERVER)
-            return RPC_S_WRONG_KIND_OF_BINDING;
-        if (!(c = arpc_call_lookup(b->server_call)))
-            return RPC_S_NO_CALL_ACTIVE;
+    } else if (!(c = arpc_call_lookup(h))) {
+        return RPC_S_INVALID_BINDING;
+    } else if (c->hooks != &server_call_hooks) {
+        arpc_call_unref(c);
+        return RPC_S_WRONG_KIND_OF_BINDING;
     }
     struct srv_call *k = arpc_call_lower(c);
     const RPC_SERVER_INTERFACE *ifc = k->iface->ifc;

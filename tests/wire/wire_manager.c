@@ -60,6 +60,9 @@ void s_Inquire(handle_t h, call_info_t *info)
     info->pid = (unsigned long)(ULONG_PTR)a.ClientPID;
     info->opnum = a.OpNum;
     info->testcancel = RpcServerTestCancel(NULL);
+    /* The manager's handle names the same call. */
+    if (RpcServerTestCancel(h) != info->testcancel)
+        RpcRaiseException(RPC_S_INTERNAL_ERROR);
     /* The security surface answers as for an anonymous client. */
     if (RpcImpersonateClient(NULL) != RPC_S_OK || RpcRevertToSelf() != RPC_S_OK)
         RpcRaiseException(RPC_S_INTERNAL_ERROR);
