@@ -42,7 +42,8 @@ static void check_expr(Expr *e, Scope *s, int in_only, const char *attr)
             fatal(e->loc, "'%s' in [%s] is not a %s", e->text, attr, s->what);
         if (in_only && s->fn && !f->in)
             fatal(e->loc, "[%s] of an [in] parameter refers to [out] parameter '%s'", attr, e->text);
-        if (type_is_ptr(f->type) || type_is_array(f->type) || type_resolve(f->type)->kind == TY_STRUCT)
+        if (type_is_ptr(f->type) || type_is_array(f->type) || type_resolve(f->type)->kind == TY_STRUCT ||
+            type_resolve(f->type)->kind == TY_PIPE)
             fatal(e->loc, "'%s' in [%s] is not an integer (use *%s for a pointer)", e->text, attr, e->text);
         return;
     }
@@ -89,6 +90,10 @@ static void check_type(const View *v, Loc loc, int depth)
     if (depth > 64)
         fatal(loc, "type is nested too deeply");
     switch (r->kind) {
+    case TY_PIPE:
+        /* pipe parameters are checked in check_pipe_param; anything else
+         * holding a pipe was rejected by the parser */
+        fatal(loc, "a pipe can only be a parameter, passed by value or through a top-level [ref] pointer");
     case TY_BASE:
         if (r->base == B_VOID)
             fatal(loc, "void cannot be transmitted (void pointers are not supported)");
@@ -200,6 +205,36 @@ static Field *make_handle_param(Loc loc)
     return h;
 }
 
+/* A parameter that is or holds a pipe (spec 3.1): by value ([in] only) or
+ * through one top-level [ref] pointer; no other attributes. */
+static void check_pipe_param(Interface *itf, Func *fn, Field *p)
+{
+    Typedef *any = type_find_pipe(p->type);
+    Typedef *pd = param_pipe(p);
+    if (!pd)
+        fatal(p->loc, "pipe '%s' can only be passed by value or through a top-level [ref] pointer "
+                      "(parameter '%s')", any->name, p->name);
+    int byval = type_pipe(p->type) != NULL;
+    if (byval && p->ptr_kind)
+        fatal(p->loc, "[%s] applies to pointers ('%s' is not a pointer)", ptr_kind_name(p->ptr_kind), p->name);
+    if (!byval && (p->ptr_kind == PTR_UNIQUE || p->ptr_kind == PTR_FULL))
+        fatal(p->loc, "pipe parameter '%s' cannot be a [%s] pointer: pipes are passed by value or by [ref] pointer",
+              p->name, ptr_kind_name(p->ptr_kind));
+    if (byval && p->out)
+        fatal(p->loc, "[out] pipe parameter '%s' must be passed by pointer ('%s *%s')", p->name, pd->name, p->name);
+    if (p->string || p->size_is || p->max_is || p->length_is || p->first_is || p->last_is)
+        fatal(p->loc, "[%s] does not apply to pipe parameter '%s'",
+              p->string ? "string" : p->size_is ? "size_is" : p->max_is ? "max_is" :
+              p->length_is ? "length_is" : p->first_is ? "first_is" : "last_is", p->name);
+    for (Attr *a = fn->attrs; a; a = a->next)
+        if (!strcmp(a->name, "idempotent"))
+            fatal(a->loc, "procedure '%s' has pipe parameters and cannot be [idempotent]", fn->name);
+    fn->has_pipes = 1;
+    if (fn->is_async)
+        pd->pipe_async = 1;
+    (void)itf;
+}
+
 static void check_func(Interface *itf, Func *fn)
 {
     Type *rt = type_resolve(fn->ret);
@@ -238,6 +273,10 @@ static void check_func(Interface *itf, Func *fn)
         Field *p = fn->params[i];
         if (i == fn->handle_param)
             continue;
+        if (type_find_pipe(p->type)) {
+            check_pipe_param(itf, fn, p);
+            continue;
+        }
         Type *r = type_resolve(p->type);
         /* a conformant array parameter is a [ref] pointer to its elements */
         if (r->kind == TY_ARRAY && !r->dim) {
@@ -293,5 +332,24 @@ void check_program(Program *p)
         Interface *itf = p->ifaces[i];
         for (int j = 0; j < itf->nfuncs; j++)
             check_func(itf, itf->funcs[j]);
+    }
+}
+
+/* The stub generators and the runtime do not handle asynchronous calls
+ * and pipes yet; the header alone (-client none -server none) is fine. */
+void check_stub_support(Program *p)
+{
+    for (int i = 0; i < p->nifaces; i++) {
+        Interface *itf = p->ifaces[i];
+        if (itf->is_local)
+            continue;
+        for (int j = 0; j < itf->nfuncs; j++) {
+            Func *fn = itf->funcs[j];
+            if (fn->is_async)
+                fatal(fn->async_loc, "[async] procedures are not supported by the stub generator yet");
+            for (int k = 0; k < fn->nparams; k++)
+                if (param_pipe(fn->params[k]))
+                    fatal(fn->params[k]->loc, "pipes are not supported by the stub generator yet");
+        }
     }
 }

@@ -22,14 +22,34 @@ static char *attr_comment(Attr *a)
     return s;
 }
 
+/* The C declaration of parameter p as the prototypes show it.  In an
+ * [async] procedure a pipe is always passed by reference, as ASYNC_NAME *
+ * (spec 3.3), whether the IDL passes it by value or by pointer. */
+static char *param_decl(Func *fn, Field *p)
+{
+    Typedef *pd = fn->is_async ? param_pipe(p) : NULL;
+    if (pd)
+        return xasprintf("ASYNC_%s *%s", pd->name, p->name);
+    return type_decl(p->decl_type ? p->decl_type : p->type, p->name, 0);
+}
+
 char *proto_params(Func *fn, int with_comments, int ind)
 {
-    if (!fn->nparams)
+    if (!fn->nparams && !fn->is_async)
         return xstrdup("void");
     char *s = xstrdup("");
+    /* [async]: the call's PRPC_ASYNC_STATE comes first, before the binding
+     * handle (spec 2.1) */
+    if (fn->is_async) {
+        const char *sep = fn->nparams ? "," : "";
+        if (with_comments)
+            s = xasprintf("\n%*s/* [in] */ PRPC_ASYNC_STATE %s_AsyncHandle%s", ind * 4 + 4, "", fn->name, sep);
+        else
+            s = xasprintf("PRPC_ASYNC_STATE %s_AsyncHandle%s", fn->name, *sep ? ", " : "");
+    }
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
-        char *d = type_decl(p->decl_type ? p->decl_type : p->type, p->name, 0);
+        char *d = param_decl(fn, p);
         char *n;
         if (with_comments) {
             char *c = attr_comment(p->attrs);
@@ -49,15 +69,57 @@ char *proto_params(Func *fn, int with_comments, int ind)
     return s;
 }
 
+/* The C return type of a procedure's prototypes: void for [async] (the IDL
+ * return value travels through RpcAsyncCompleteCall's Reply). */
+static Type void_type = {.kind = TY_BASE, .base = B_VOID, .spell = "void"};
+
+static Type *proto_ret(Func *fn)
+{
+    return fn->is_async ? &void_type : fn->ret;
+}
+
 static void print_proto(FILE *f, Func *fn, const char *prefix)
 {
     char *nm = xasprintf("%s%s", prefix, fn->name);
-    char *d = type_decl(fn->ret, nm, 0);
+    char *d = type_decl(proto_ret(fn), nm, 0);
     char *ps = proto_params(fn, 1, 0);
-    fprintf(f, "%s(%s);\n\n", d, ps);
+    fprintf(f, "%s%s(%s);\n", fn->is_async ? "/* [async] */ " : "", d, ps);
+    if (fn->is_async) {
+        char *rt = type_name(fn->ret);
+        if (type_is_void(fn->ret))
+            fprintf(f, "/* [async] returns void: RpcAsyncCompleteCall's Reply may be NULL */\n");
+        else
+            fprintf(f, "/* [async] returns %s through RpcAsyncCompleteCall */\n", rt);
+        free(rt);
+    }
+    fputc('\n', f);
     free(nm);
     free(d);
     free(ps);
+}
+
+/* typedef pipe T NAME: MIDL's control structures (spec 3.2, 3.3).  The
+ * ASYNC_ form comes first, as in MIDL's output, and only when some [async]
+ * procedure uses the pipe (MIDL emits it on demand too; check_program sets
+ * pipe_async). */
+static void emit_pipe(FILE *f, Typedef *td)
+{
+    Type *et = td->type->sub;
+    char *b1 = type_decl(et, "*buf", 1);
+    char *b2 = type_decl(et, "**buf", 1);
+    for (int async = td->pipe_async ? 1 : 0; async >= 0; async--) {
+        const char *ap = async ? "ASYNC_" : "";
+        const char *rt = async ? "RPC_STATUS" : "void";
+        fprintf(f, "typedef struct %spipe_%s\n{\n", ap, td->name);
+        fprintf(f, "    %s (__RPC_USER *pull)(char *state, %s, unsigned long esize, unsigned long *ecount);\n",
+                rt, b1);
+        fprintf(f, "    %s (__RPC_USER *push)(char *state, %s, unsigned long ecount);\n", rt, b1);
+        fprintf(f, "    %s (__RPC_USER *alloc)(char *state, unsigned long bsize, %s, unsigned long *bcount);\n",
+                rt, b2);
+        fprintf(f, "    char *state;\n} %s%s;\n\n", ap, td->name);
+    }
+    free(b1);
+    free(b2);
 }
 
 /* the innermost non-pointer, non-array type of t (not through typedefs) */
@@ -186,7 +248,7 @@ static void emit_interface(FILE *f, Interface *itf, const Options *o)
             for (int i = 0; i < itf->nfuncs; i++) {
                 Func *fn = itf->funcs[i];
                 char *nm = xasprintf("(*%s)", fn->name);
-                char *d = type_decl(fn->ret, nm, 0);
+                char *d = type_decl(proto_ret(fn), nm, 0);
                 char *ps = proto_params(fn, 0, 1);
                 fprintf(f, "    %s(%s);\n", d, ps);
                 free(nm);
@@ -211,6 +273,10 @@ static void emit_items(FILE *f, Item **items, int n, const Options *o)
                 fputc('\n', f);
             break;
         case IT_TYPEDEF: {
+            if (it->td->type->kind == TY_PIPE) {
+                emit_pipe(f, it->td);
+                break;
+            }
             char *ac = attr_comment(it->td->attrs);
             char *d = decl_with_body(it->td->type, it->td->name, 0);
             if (*ac)

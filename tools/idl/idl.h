@@ -91,7 +91,9 @@ typedef struct Enum Enum;
 typedef struct Typedef Typedef;
 typedef struct Field Field;
 
-enum { TY_BASE, TY_ENUM, TY_STRUCT, TY_NAMED, TY_PTR, TY_ARRAY };
+/* TY_PIPE: `typedef pipe T NAME;` - only ever the type of such a typedef
+ * (sub = the element type T); everything else refers to it by name. */
+enum { TY_BASE, TY_ENUM, TY_STRUCT, TY_NAMED, TY_PTR, TY_ARRAY, TY_PIPE };
 enum { PTR_DEFAULT = 0, PTR_REF, PTR_UNIQUE, PTR_FULL };
 
 struct Type {
@@ -102,7 +104,7 @@ struct Type {
     Struct *st;         /* TY_STRUCT */
     Enum *en;           /* TY_ENUM */
     Typedef *td;        /* TY_NAMED */
-    Type *sub;          /* TY_PTR target, TY_ARRAY element */
+    Type *sub;          /* TY_PTR target, TY_ARRAY element, TY_PIPE element */
     Expr *dim;          /* TY_ARRAY: NULL for a conformant [] */
     Loc loc;
 };
@@ -146,6 +148,7 @@ struct Typedef {
     int ptr_kind;
     int string;
     Loc loc;
+    int pipe_async;     /* a pipe used by an [async] procedure: ASYNC_ form emitted */
 };
 
 typedef struct Const {
@@ -164,6 +167,9 @@ typedef struct Func {
     Loc loc;
     int opnum;
     int handle_param;   /* index of the explicit handle_t parameter, or -1 */
+    int is_async;       /* ACF [async] (on the procedure or its interface) */
+    Loc async_loc;      /* where that [async] was written */
+    int has_pipes;      /* a parameter is a pipe (by value or through a [ref] pointer) */
 } Func;
 
 typedef struct Interface Interface;
@@ -197,6 +203,8 @@ struct Interface {
     char *implicit_handle;      /* variable name */
     int explicit_handle;        /* ACF [explicit_handle] */
     int is_local;               /* [local]: header only */
+    int auto_handle;            /* [auto_handle] (IDL or ACF): rejected after parsing */
+    Loc auto_handle_loc;
     Item **items;
     int nitems;
     Func **funcs;
@@ -215,6 +223,9 @@ Program *parse_idl(const char *text, const char *file);
 void parse_acf(Program *p, const char *text, const char *file);
 /* Resolves handle rules, pointer defaults and checks what is supported. */
 void check_program(Program *p);
+/* Fails (file:line:col) when the stub generators cannot handle p yet:
+ * [async] procedures and pipe parameters. */
+void check_stub_support(Program *p);
 
 /* --------------------------------------------------------------- types.c */
 Typedef *find_typedef(const char *name);
@@ -237,6 +248,14 @@ int type_wire_align(Type *t);
 int type_is_charlike(Type *t);  /* char / unsigned char / byte-sized element for [string] */
 int type_is_wchar(Type *t);
 int type_is_bytes(Type *t);     /* 1-byte base type (bulk copied) */
+/* The pipe typedef that t names directly (TY_NAMED of a `typedef pipe`), or NULL. */
+Typedef *type_pipe(Type *t);
+/* The pipe typedef of a pipe parameter: by value (NAME) or through one
+ * pointer (NAME *); NULL otherwise. */
+Typedef *param_pipe(Field *p);
+/* A pipe typedef anywhere in t (through pointers, arrays and non-pipe
+ * typedef names, not into struct members), or NULL. */
+Typedef *type_find_pipe(Type *t);
 /* C declaration of `name` (may be "") with type t; noconst drops the
  * top-level const qualifiers (for stub locals). */
 char *type_decl(Type *t, const char *name, int noconst);

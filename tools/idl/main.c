@@ -146,6 +146,9 @@ int main(int argc, char **argv)
         parse_acf(prog, at, acf);
     }
     check_program(prog);
+    /* before anything is written: no partial outputs */
+    if (!no_client || !no_server)
+        check_stub_support(prog);
 
     o.input = input;
     o.header_path = hpath;

@@ -13,6 +13,7 @@ typedef struct Parser {
     int has_peek;
     Program *prog;
     int anon;
+    int in_pipe;    /* parsing the element type of `typedef pipe` */
 } Parser;
 
 static void next(Parser *p)
@@ -84,7 +85,7 @@ static void check_unsupported_keyword(Parser *p)
         return;
     const char *t = p->tok.text;
     if (!strcmp(t, "pipe"))
-        fatal(p->tok.loc, "'pipe' is not supported yet");
+        fatal(p->tok.loc, "'pipe' is only allowed as 'typedef pipe TYPE NAME;'");
     if (!strcmp(t, "union"))
         fatal(p->tok.loc, "unions are not supported yet");
     if (!strcmp(t, "import") || !strcmp(t, "importlib"))
@@ -404,6 +405,9 @@ static Type *parse_type(Parser *p)
             s->cname = xasprintf("__MIDL_struct_%d", ++p->anon);
             register_struct(s);
         }
+        if (is(p, "{") && p->in_pipe)
+            fatal(p->tok.loc, "define the element struct of a pipe before the pipe typedef "
+                              "(no struct body in 'typedef pipe')");
         if (is(p, "{")) {
             if (s->defined)
                 fatal(p->tok.loc, "struct '%s' is defined twice", s->tag);
@@ -428,6 +432,9 @@ static Type *parse_type(Parser *p)
             e = xmalloc(sizeof *e);
             register_enum(e);
         }
+        if (is(p, "{") && p->in_pipe)
+            fatal(p->tok.loc, "define the element enum of a pipe before the pipe typedef "
+                              "(no enum body in 'typedef pipe')");
         if (is(p, "{"))
             parse_enum_body(p, e);
         else if (!e->tag)
@@ -521,6 +528,10 @@ static void parse_struct_body(Parser *p, Struct *s)
             f->attrs = attrs;
             f->type = parse_declarator(p, bt, &f->name, &f->loc, 1);
             analyze_field(f, 0);
+            Typedef *pt = type_find_pipe(f->type);
+            if (pt)
+                fatal(f->loc, "pipe type '%s' cannot be a member of a structure (pipes are parameters only)",
+                      pt->name);
             for (int i = 0; i < s->nfields; i++)
                 if (!strcmp(s->fields[i]->name, f->name))
                     fatal(f->loc, "duplicate field '%s'", f->name);
@@ -577,11 +588,102 @@ static char *unescape_quote(const char *s)
     return d;
 }
 
+/* MIDL's rules for a pipe's element type (spec 3.1): base types, [v1_enum]
+ * enums, structs (and typedefs of these), containing no pointer, no
+ * conformant or varying array, no handle, no union. */
+static void check_pipe_elem(Type *t, const char *pipe, Loc loc, const char *field, int depth)
+{
+    char *in = field ? xasprintf(" (field '%s')", field) : xstrdup("");
+    Type *r = type_resolve(t);
+    if (depth > 64)
+        fatal(loc, "the element type of pipe '%s' is nested too deeply", pipe);
+    switch (r->kind) {
+    case TY_BASE:
+        if (r->base == B_VOID)
+            fatal(loc, "the element type of pipe '%s' cannot be void%s", pipe, in);
+        if (r->base == B_HANDLE)
+            fatal(loc, "the element type of pipe '%s' cannot be or contain a handle%s", pipe, in);
+        break;
+    case TY_ENUM:
+        if (!r->en->defined)
+            fatal(loc, "enum '%s' is not defined", r->en->tag ? r->en->tag : "");
+        if (!enum_is_v1(t))
+            fatal(loc, "the element type of pipe '%s' cannot be or contain a 16-bit enum%s; declare the enum [v1_enum]",
+                  pipe, in);
+        break;
+    case TY_PTR:
+        fatal(loc, "the element type of pipe '%s' cannot be or contain a pointer%s", pipe, in);
+    case TY_PIPE:
+        fatal(loc, "the element type of pipe '%s' cannot be a pipe", pipe);
+    case TY_ARRAY:
+        if (!r->dim)
+            fatal(loc, "the element type of pipe '%s' cannot be or contain a conformant array%s", pipe, in);
+        check_pipe_elem(r->sub, pipe, loc, field, depth + 1);
+        break;
+    case TY_STRUCT:
+        if (!r->st->defined)
+            fatal(loc, "struct '%s' is not defined", r->st->tag ? r->st->tag : r->st->cname);
+        for (int i = 0; i < r->st->nfields; i++) {
+            Field *f = r->st->fields[i];
+            if (f->size_is || f->max_is)
+                fatal(loc, "the element type of pipe '%s' cannot be or contain a conformant array (field '%s')",
+                      pipe, f->name);
+            if (f->length_is || f->first_is || f->last_is || f->string)
+                fatal(loc, "the element type of pipe '%s' cannot be or contain a varying array or string "
+                           "(field '%s')",
+                      pipe, f->name);
+            check_pipe_elem(f->type, pipe, loc, f->name, depth + 1);
+        }
+        break;
+    }
+    free(in);
+}
+
+/* after 'typedef [attrs]': pipe TYPE NAME[, NAME...]; */
+static void parse_pipe_typedef(Parser *p, Item ***items, int *nitems, Attr *attrs, Loc loc)
+{
+    for (Attr *a = attrs; a; a = a->next)
+        if (strcmp(a->name, "public") && strcmp(a->name, "helpstring"))
+            fatal(a->loc, "[%s] does not apply to a pipe typedef", a->name);
+    expect(p, "pipe");
+    p->in_pipe = 1;
+    Type *et = parse_type(p);
+    p->in_pipe = 0;
+    for (;;) {
+        if (is(p, "*"))
+            fatal(p->tok.loc, "'*' in a pipe typedef: pipes of pointers and pointers to pipes are not allowed");
+        Typedef *td = xmalloc(sizeof *td);
+        td->attrs = attrs;
+        td->loc = p->tok.loc;
+        check_unsupported_keyword(p);
+        td->name = ident(p, "a pipe type name");
+        if (is(p, "["))
+            fatal(p->tok.loc, "arrays of pipes are not allowed");
+        if (find_typedef(td->name))
+            fatal(td->loc, "type '%s' is defined twice", td->name);
+        check_pipe_elem(et, td->name, td->loc, NULL, 0);
+        Type *pt = new_type(TY_PIPE, td->loc);
+        pt->sub = et;
+        td->type = pt;
+        register_typedef(td);
+        Item *it = new_item(IT_TYPEDEF, loc);
+        it->td = td;
+        VEC_PUSH(*items, *nitems, it);
+        if (!accept(p, ","))
+            break;
+    }
+    expect(p, ";");
+}
+
 static void parse_typedef(Parser *p, Item ***items, int *nitems)
 {
     Loc loc = p->tok.loc;
     expect(p, "typedef");
     Attr *attrs = parse_attrs(p);
+    if (is(p, "pipe")) {
+        parse_pipe_typedef(p, items, nitems, attrs, loc);
+        return;
+    }
     int v1 = 0, pk = PTR_DEFAULT, str = 0;
     for (Attr *a = attrs; a; a = a->next) {
         if (!strcmp(a->name, "v1_enum")) v1 = 1;
@@ -611,6 +713,9 @@ static void parse_typedef(Parser *p, Item ***items, int *nitems)
         td->string = str;
         td->loc = loc;
         td->type = parse_declarator(p, bt, &td->name, &td->loc, 1);
+        Typedef *pt = type_find_pipe(td->type);
+        if (pt)
+            fatal(td->loc, "pipe type '%s' cannot be used in a typedef (pipes are parameters only)", pt->name);
         if (find_typedef(td->name))
             fatal(td->loc, "type '%s' is defined twice", td->name);
         if (bt->kind == TY_STRUCT && !bt->st->tag && first)
@@ -635,6 +740,8 @@ static void parse_const(Parser *p, Item ***items, int *nitems)
     char *name;
     c->type = parse_declarator(p, c->type, &name, &c->loc, 1);
     c->name = name;
+    if (type_find_pipe(c->type))
+        fatal(c->loc, "a constant cannot be a pipe");
     expect(p, "=");
     c->value = parse_expr(p);
     expect(p, ";");
@@ -654,8 +761,12 @@ static Func *parse_function_rest(Parser *p, Attr *attrs, Type *ret, char *name, 
     fn->ret = ret;
     fn->attrs = attrs;
     fn->handle_param = -1;
+    if (type_find_pipe(ret))
+        fatal(nloc, "procedure '%s' cannot return a pipe (pipes are parameters only)", name);
     for (Attr *a = attrs; a; a = a->next) {
         if (!strcmp(a->name, "helpstring") || !strcmp(a->name, "idempotent")) {}
+        else if (!strcmp(a->name, "async"))
+            fatal(a->loc, "[async] is an ACF attribute: write '[async] %s();' in the ACF", name);
         else
             fatal(a->loc, "[%s] is not supported yet", a->name);
     }
@@ -776,7 +887,10 @@ static void interface_attrs(Interface *itf)
         } else if (!strcmp(n, "object")) {
             fatal(a->loc, "object (COM) interfaces are not supported");
         } else if (!strcmp(n, "auto_handle")) {
-            fatal(a->loc, "[auto_handle] is not supported yet");
+            itf->auto_handle = 1;   /* rejected once the procedures are known */
+            itf->auto_handle_loc = a->loc;
+        } else if (!strcmp(n, "async")) {
+            fatal(a->loc, "[async] is an ACF attribute: write '[async] interface %s { }' in the ACF", itf->name);
         } else {
             fatal(a->loc, "[%s] is not supported yet", n);
         }
@@ -784,6 +898,18 @@ static void interface_attrs(Interface *itf)
 }
 
 static void parse_interface_items(Parser *p, Interface *itf, Item ***items, int *nitems);
+
+/* [auto_handle]: MIDL forbids it with pipes; the compiler has no
+ * auto_handle support at all yet. */
+__attribute__((noreturn)) static void reject_auto_handle(Interface *itf)
+{
+    for (int i = 0; i < itf->nfuncs; i++)
+        for (int j = 0; j < itf->funcs[i]->nparams; j++)
+            if (param_pipe(itf->funcs[i]->params[j]))
+                fatal(itf->auto_handle_loc, "pipes cannot be used with [auto_handle] (procedure '%s')",
+                      itf->funcs[i]->name);
+    fatal(itf->auto_handle_loc, "[auto_handle] is not supported yet");
+}
 
 static int parse_item(Parser *p, Item ***items, int *nitems, Interface *itf)
 {
@@ -831,6 +957,8 @@ static int parse_item(Parser *p, Item ***items, int *nitems, Interface *itf)
             fatal(ni->loc, "interface '%s' has no uuid attribute", ni->name);
         expect(p, "{");
         parse_interface_items(p, ni, &ni->items, &ni->nitems);
+        if (ni->auto_handle)
+            reject_auto_handle(ni);
         expect(p, "}");
         accept(p, ";");
         Item *it = new_item(IT_INTERFACE, ni->loc);
@@ -919,6 +1047,17 @@ void parse_acf(Program *prog, const char *text, const char *file)
                 itf->implicit_handle = xstrdup(a->raw + 9);
             } else if (!strcmp(a->name, "explicit_handle")) {
                 itf->explicit_handle = 1;
+            } else if (!strcmp(a->name, "async")) {
+                if (itf->is_local)
+                    fatal(a->loc, "[async] does not apply to a [local] interface");
+                for (int i = 0; i < itf->nfuncs; i++)
+                    if (!itf->funcs[i]->is_async) {
+                        itf->funcs[i]->is_async = 1;
+                        itf->funcs[i]->async_loc = a->loc;
+                    }
+            } else if (!strcmp(a->name, "auto_handle")) {
+                itf->auto_handle_loc = a->loc;
+                reject_auto_handle(itf);
             } else {
                 fatal(a->loc, "[%s] is not supported yet", a->name);
             }
@@ -928,15 +1067,24 @@ void parse_acf(Program *prog, const char *text, const char *file)
             if (is(&p, "typedef"))
                 fatal(p.tok.loc, "ACF typedef attributes are not supported yet");
             Attr *fa = parse_attrs(&p);
-            if (fa)
-                fatal(fa->loc, "[%s] is not supported yet", fa->name);
             Loc fl = p.tok.loc;
             char *fname = ident(&p, "a procedure name");
-            int found = 0;
+            Func *fn = NULL;
             for (int i = 0; i < itf->nfuncs; i++)
-                found |= !strcmp(itf->funcs[i]->name, fname);
-            if (!found)
+                if (!strcmp(itf->funcs[i]->name, fname))
+                    fn = itf->funcs[i];
+            if (!fn)
                 fatal(fl, "ACF procedure '%s' is not in interface '%s'", fname, name);
+            for (Attr *a = fa; a; a = a->next) {
+                if (!strcmp(a->name, "async")) {
+                    if (itf->is_local)
+                        fatal(a->loc, "[async] does not apply to a [local] interface");
+                    fn->is_async = 1;
+                    fn->async_loc = a->loc;
+                } else {
+                    fatal(a->loc, "[%s] is not supported yet", a->name);
+                }
+            }
             expect(&p, "(");
             while (!is(&p, ")")) {
                 Attr *pa = parse_attrs(&p);

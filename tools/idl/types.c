@@ -101,6 +101,34 @@ int type_is_bytes(Type *t)
     }
 }
 
+Typedef *type_pipe(Type *t)
+{
+    if (t && t->kind == TY_NAMED && t->td->type->kind == TY_PIPE)
+        return t->td;
+    return NULL;
+}
+
+Typedef *param_pipe(Field *p)
+{
+    Typedef *td = type_pipe(p->type);
+    if (!td && p->type->kind == TY_PTR)
+        td = type_pipe(p->type->sub);
+    return td;
+}
+
+Typedef *type_find_pipe(Type *t)
+{
+    for (; t; t = t->sub) {
+        if (type_pipe(t))
+            return t->td;
+        if (t->kind == TY_NAMED)
+            return type_find_pipe(t->td->type);
+        if (t->kind != TY_PTR && t->kind != TY_ARRAY)
+            return NULL;
+    }
+    return NULL;
+}
+
 int type_has_pointers(Type *t)
 {
     t = type_resolve(t);
