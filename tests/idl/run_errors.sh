@@ -2,7 +2,7 @@
 # run_errors.sh COMPILER SRC_DIR
 # Every errors/*.idl names its expected first diagnostic in a comment
 # "// expect: FILE:LINE:COL: error: MESSAGE"; the compiler must print exactly
-# that as its first line on stderr and exit non-zero.
+# that as its first line on stderr, exit non-zero and write no output file.
 set -u
 COMPILER=$1
 SRC=$(cd "$2" && pwd)
@@ -17,9 +17,12 @@ for idl in "$SRC"/errors/*.idl; do
         fail=1
         continue
     fi
-    (cd "$SRC/errors" && "$COMPILER" -out "$TMP" "$name") >"$TMP/out" 2>"$TMP/err"
+    rm -rf "$TMP/gen"
+    mkdir "$TMP/gen"
+    (cd "$SRC/errors" && "$COMPILER" -out "$TMP/gen" "$name") >"$TMP/out" 2>"$TMP/err"
     rc=$?
     got=$(head -n 1 "$TMP/err")
+    left=$(ls "$TMP/gen")
     if [ $rc = 0 ]; then
         echo "FAIL $name: exit status 0"
         fail=1
@@ -27,6 +30,9 @@ for idl in "$SRC"/errors/*.idl; do
         echo "FAIL $name"
         echo "  expected: $expect"
         echo "  got:      $got"
+        fail=1
+    elif [ -n "$left" ]; then
+        echo "FAIL $name: output files written despite the error: $left"
         fail=1
     else
         echo "ok   $name"

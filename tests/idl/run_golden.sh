@@ -4,7 +4,10 @@
 # stubs, diff the header against golden/NAME.h.expected, and compile the
 # header and both stubs with -Werror natively and, when available, with
 # x86_64-w64-mingw32-gcc (the MinGW SDK headers behind INCLUDE_DIR).
-# Options for a file come from a "// golden-options: ..." line in it.
+# Options for a file come from a "// golden-options: ..." line in it; a stub
+# that the options do not ask for (-client none / -server none) is not
+# compiled.  golden/NAME.use.c, when present, is application code that uses
+# the generated header; it is compiled (-Werror) the same two ways.
 # ASYNCRPC_IDL_UPDATE=1 rewrites the expected headers instead of diffing.
 set -u
 COMPILER=$1
@@ -48,11 +51,17 @@ for idl in "$SRC"/golden/*.idl; do
             fail=1
         fi
         for stub in "${name}_c.c" "${name}_s.c"; do
+            [ -f "$out/$stub" ] || continue
             if ! $c $WARN -O2 -c -I"$out" -I"$INC" "$out/$stub" -o "$out/$stub.$cc.o"; then
                 echo "FAIL $name: $stub does not compile ($cc)"
                 fail=1
             fi
         done
+        if [ -f "$SRC/golden/$name.use.c" ] &&
+           ! $c $WARN -c -I"$out" -I"$INC" "$SRC/golden/$name.use.c" -o "$out/$name.use.$cc.o"; then
+            echo "FAIL $name: golden/$name.use.c does not compile with the header ($cc)"
+            fail=1
+        fi
     done
     [ $fail = 0 ] && echo "ok   $name"
     [ $before = 1 ] && fail=1

@@ -42,8 +42,9 @@ static void check_expr(Expr *e, Scope *s, int in_only, const char *attr)
             fatal(e->loc, "'%s' in [%s] is not a %s", e->text, attr, s->what);
         if (in_only && s->fn && !f->in)
             fatal(e->loc, "[%s] of an [in] parameter refers to [out] parameter '%s'", attr, e->text);
-        if (type_is_ptr(f->type) || type_is_array(f->type) || type_resolve(f->type)->kind == TY_STRUCT ||
-            type_resolve(f->type)->kind == TY_PIPE)
+        if (type_resolve(f->type)->kind == TY_PIPE)
+            fatal(e->loc, "'%s' in [%s] is a pipe, not an integer", e->text, attr);
+        if (type_is_ptr(f->type) || type_is_array(f->type) || type_resolve(f->type)->kind == TY_STRUCT)
             fatal(e->loc, "'%s' in [%s] is not an integer (use *%s for a pointer)", e->text, attr, e->text);
         return;
     }
@@ -207,7 +208,7 @@ static Field *make_handle_param(Loc loc)
 
 /* A parameter that is or holds a pipe (spec 3.1): by value ([in] only) or
  * through one top-level [ref] pointer; no other attributes. */
-static void check_pipe_param(Interface *itf, Func *fn, Field *p)
+static void check_pipe_param(Func *fn, Field *p)
 {
     Typedef *any = type_find_pipe(p->type);
     Typedef *pd = param_pipe(p);
@@ -232,7 +233,6 @@ static void check_pipe_param(Interface *itf, Func *fn, Field *p)
     fn->has_pipes = 1;
     if (fn->is_async)
         pd->pipe_async = 1;
-    (void)itf;
 }
 
 static void check_func(Interface *itf, Func *fn)
@@ -274,7 +274,7 @@ static void check_func(Interface *itf, Func *fn)
         if (i == fn->handle_param)
             continue;
         if (type_find_pipe(p->type)) {
-            check_pipe_param(itf, fn, p);
+            check_pipe_param(fn, p);
             continue;
         }
         Type *r = type_resolve(p->type);
