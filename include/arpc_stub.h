@@ -65,6 +65,67 @@ ARPC_API void arpc_client_call_end(arpc_client_call *c);
 ARPC_API void arpc_server_call_begin(arpc_server_call *s, PRPC_MESSAGE msg);
 ARPC_API void arpc_server_call_reply(arpc_server_call *s);
 
+/* ---- [async] procedures (no pipes yet)
+ *
+ * Client stub:
+ *
+ *     void F(PRPC_ASYNC_STATE F_AsyncHandle, handle_t h, long a, long *out) {
+ *         arpc_client_call c;
+ *         arpc_client_call_begin(&c, h, &If___RpcClientInterface, opnum);
+ *         RpcTryFinally {
+ *             ...marshal [in] into &c.w...
+ *             // after marshalling, so nothing raises between here and start_async
+ *             struct F_ctx *ctx = arpc_async_ctx_alloc(sizeof *ctx);
+ *             ctx->out = out;             // where [out] parameters go later
+ *             arpc_client_call_start_async(&c, F_AsyncHandle, sizeof(long), F_finish, ctx);
+ *         } RpcFinally {
+ *             arpc_client_call_end(&c);
+ *         } RpcEndFinally
+ *     }
+ *
+ * start_async owns ctx from the moment it is called (it frees it with
+ * free() when the call ends, whatever happens); it returns at once or raises
+ * (then no notification will ever come).  F_finish runs inside the final
+ * RpcAsyncCompleteCall of a successful call: it unmarshals the [out]
+ * parameters through ctx and writes the return value to *reply (reply may
+ * be NULL: then the value is read and dropped); a raise inside it becomes
+ * RpcAsyncCompleteCall's result.
+ *
+ * Server stub:
+ *
+ *     static void __RPC_STUB If_F(PRPC_MESSAGE msg) {
+ *         arpc_server_call s;
+ *         arpc_server_call_begin(&s, msg);
+ *         struct F_sctx *ctx = arpc_async_ctx_alloc(sizeof *ctx);
+ *         RpcTryExcept {
+ *             ...unmarshal [in] into ctx (allocating with s.r.alloc/free set to
+ *                MIDL_user_allocate/free), allocate [out]-only storage...
+ *         } RpcExcept(1) {
+ *             F_free(ctx);                   // frees whatever is set, then ctx
+ *             RpcRaiseException(RpcExceptionCode());
+ *         } RpcEndExcept
+ *         PRPC_ASYNC_STATE a = arpc_server_call_go_async(&s, F_reply, F_free, ctx, sizeof(long));
+ *         manager(a, msg->Handle, ctx->a, &ctx->out);   // may return at once
+ *     }
+ *
+ * From go_async on, the runtime owns ctx.  F_reply(w, ctx, reply) runs in
+ * the manager's RpcAsyncCompleteCall: it marshals the [out] parameters from
+ * ctx and the return value from *reply (NULL for void).  F_free(ctx) runs
+ * once when the call ends (completed, aborted, faulted or disconnected) and
+ * frees what the stub allocated, then ctx itself with free().  Until
+ * go_async the stub frees on its own (an exception before it faults the
+ * call as for any stub). */
+typedef RPC_STATUS (*arpc_async_finish_fn)(arpc_ndr_reader *r, void *ctx, void *reply);
+typedef void (*arpc_async_reply_fn)(arpc_ndr_writer *w, void *ctx, const void *reply);
+typedef void (*arpc_async_free_fn)(void *ctx);
+
+/* calloc that raises RPC_S_OUT_OF_MEMORY. */
+ARPC_API void *arpc_async_ctx_alloc(size_t size);
+ARPC_API void arpc_client_call_start_async(arpc_client_call *c, PRPC_ASYNC_STATE pAsync, size_t reply_size,
+                                           arpc_async_finish_fn finish, void *ctx);
+ARPC_API PRPC_ASYNC_STATE arpc_server_call_go_async(arpc_server_call *s, arpc_async_reply_fn reply,
+                                                    arpc_async_free_fn free_ctx, void *ctx, size_t reply_size);
+
 /* The transfer syntax generated interfaces name (NDR 2.0). */
 #define ARPC_NDR20_SYNTAX \
     {{0x8a885d04, 0x1ceb, 0x11c9, {0x9f, 0xe8, 0x08, 0x00, 0x2b, 0x10, 0x48, 0x60}}, {2, 0}}

@@ -31,8 +31,10 @@ arpc_binding *arpc_binding_get(RPC_BINDING_HANDLE h)
 void arpc_binding_delete(arpc_binding *b)
 {
     arpc_liveset_remove(&live_bindings, b);
-    if (b->kind == BINDING_CLIENT)
+    if (b->kind == BINDING_CLIENT) {
         arpc_client_drop_connections(b);
+        arpc_client_async_drop(b);
+    }
     free(b->protseq_name);
     free(b->netaddr);
     free(b->endpoint);

@@ -23,6 +23,7 @@ typedef struct arpc_client_conn {
     arpc_conn conn;
     uint32_t next_call_id;
     uint32_t assoc_group;
+    int stale_group;                   /* bind_nak'd for an association group the server forgot */
     int n_contexts;
     RPC_SYNTAX_IDENTIFIER contexts[ARPC_CONN_CONTEXTS]; /* context id = index */
 } arpc_client_conn;
@@ -40,6 +41,7 @@ typedef struct arpc_binding {
     unsigned com_timeout;              /* RpcMgmtSetComTimeout value, 0..10 */
     ULONG authn_level, authn_svc;
     arpc_client_conn *idle;
+    struct arpc_async_conn *async_conns; /* multiplexed connections for async calls, one per interface */
     uint32_t assoc_group;
     /* in-process */
     const RPC_SERVER_INTERFACE *inproc_if;
@@ -50,9 +52,33 @@ arpc_binding *arpc_binding_get(RPC_BINDING_HANDLE h);
 RPC_STATUS arpc_binding_new(enum arpc_binding_kind kind, arpc_binding **out);
 void arpc_binding_delete(arpc_binding *b);
 
+/* Client connections (client.c): open one to the binding's server, and
+ * bind (or alter_context) ifc on it, synchronously. */
+RPC_STATUS arpc_client_conn_open(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, arpc_client_conn **out);
+RPC_STATUS arpc_client_conn_bind(arpc_binding *b, arpc_client_conn *cc, const RPC_CLIENT_INTERFACE *ifc,
+                              uint16_t *context_id);
+void arpc_client_conn_close(arpc_client_conn *cc);
+/* Open and bind, retrying once with a new association group when the
+ * server has forgotten the binding's. */
+RPC_STATUS arpc_client_conn_open_bound(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, arpc_client_conn **out,
+                                       uint16_t *context_id);
+/* RPC_C_OPT_CALL_TIMEOUT in ms, or 0xFFFFFFFF for none. */
+uint32_t arpc_binding_call_timeout(arpc_binding *b);
+
 /* Client: send the request, wait for the whole response (client.c). */
 RPC_STATUS arpc_client_send_receive(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, unsigned opnum,
                                     const uint8_t *stub, size_t len, uint8_t **reply, size_t *reply_len);
 void arpc_client_drop_connections(arpc_binding *b);
+
+/* Client, asynchronous (client_async.c): start a call on the binding's
+ * multiplexed connection for ifc; the engine call completes from the
+ * client's I/O thread.  Raises on failure to start. */
+struct arpc_call;
+RPC_STATUS arpc_client_async_send(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, unsigned opnum,
+                                  const uint8_t *stub, size_t len, PRPC_ASYNC_STATE pAsync, size_t reply_size,
+                                  RPC_STATUS (*finish)(void *reader, void *ctx, void *reply), void *ctx);
+/* The binding is going away: its async connections live on while calls
+ * still use them. */
+void arpc_client_async_drop(arpc_binding *b);
 
 #endif /* ASYNCRPC_SHIM_BINDING_H */

@@ -346,6 +346,13 @@ RPC_STATUS arpc_call_server_create(const arpc_call_hooks *hooks, void *lower, si
     return RPC_S_OK;
 }
 
+void arpc_call_server_set_reply_size(arpc_call *c, size_t reply_size)
+{
+    arpc_mutex_lock(&c->lock);
+    c->reply_size = reply_size;
+    arpc_mutex_unlock(&c->lock);
+}
+
 PRPC_ASYNC_STATE arpc_call_async(arpc_call *c)
 {
     return c->async;

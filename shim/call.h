@@ -63,6 +63,8 @@ void arpc_call_release(arpc_call *c);
  * reply_size is the size of the procedure's return value (0 for void). */
 RPC_STATUS arpc_call_server_create(const arpc_call_hooks *hooks, void *lower, size_t reply_size, arpc_call **out);
 PRPC_ASYNC_STATE arpc_call_async(arpc_call *c);
+/* The procedure's return value size, once a stub knows the call is async. */
+void arpc_call_server_set_reply_size(arpc_call *c, size_t reply_size);
 /* Run a manager on the calling thread as the call's dispatch: the call is the
  * thread's current call for RpcServerTestCancel(NULL) and subscriptions; an
  * RPC exception leaving the manager faults the call with its code. */

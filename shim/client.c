@@ -9,7 +9,7 @@
 
 #define ARPC_CLIENT_MAX_REPLY (256u << 20) /* largest response we reassemble */
 
-static uint32_t call_timeout(arpc_binding *b)
+uint32_t arpc_binding_call_timeout(arpc_binding *b)
 {
     return b->opt_call_timeout ? (uint32_t)b->opt_call_timeout : 0xFFFFFFFFu;
 }
@@ -27,7 +27,7 @@ static const char *endpoint_for(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc
     return NULL;
 }
 
-static RPC_STATUS open_conn(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, arpc_client_conn **out)
+RPC_STATUS arpc_client_conn_open(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, arpc_client_conn **out)
 {
     const char *ep = endpoint_for(b, ifc);
     if (!ep)
@@ -54,7 +54,7 @@ static RPC_STATUS open_conn(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, ar
     return RPC_S_OK;
 }
 
-static void close_conn(arpc_client_conn *cc)
+void arpc_client_conn_close(arpc_client_conn *cc)
 {
     arpc_conn_destroy(&cc->conn);
     free(cc);
@@ -66,8 +66,8 @@ static int same_syntax(const RPC_SYNTAX_IDENTIFIER *a, const RPC_SYNTAX_IDENTIFI
 }
 
 /* Bind (first context) or alter_context (later ones) for ifc's interface. */
-static RPC_STATUS ensure_context(arpc_binding *b, arpc_client_conn *cc, const RPC_CLIENT_INTERFACE *ifc,
-                                 uint16_t *context_id)
+RPC_STATUS arpc_client_conn_bind(arpc_binding *b, arpc_client_conn *cc, const RPC_CLIENT_INTERFACE *ifc,
+                              uint16_t *context_id)
 {
     for (int i = 0; i < cc->n_contexts; i++) {
         if (same_syntax(&cc->contexts[i], &ifc->InterfaceId)) {
@@ -88,22 +88,35 @@ static RPC_STATUS ensure_context(arpc_binding *b, arpc_client_conn *cc, const RP
     uint8_t pdu[256];
     int first = cc->n_contexts == 0;
     uint32_t call_id = cc->next_call_id++;
+    arpc_mutex_lock(&b->lock);
+    uint32_t group = first ? b->assoc_group : cc->assoc_group;
+    arpc_mutex_unlock(&b->lock);
     size_t n = arpc_pdu_write_bind(pdu, sizeof pdu, first ? ARPC_PT_BIND : ARPC_PT_ALTER_CONTEXT,
                                    ARPC_PFC_FIRST_FRAG | ARPC_PFC_LAST_FRAG | ARPC_PFC_CONC_MPX, call_id,
-                                   ARPC_MAX_FRAG, ARPC_MAX_FRAG, first ? b->assoc_group : cc->assoc_group, &ctx, 1);
-    RPC_STATUS st = arpc_conn_send_pdu(&cc->conn, pdu, n, call_timeout(b));
+                                   ARPC_MAX_FRAG, ARPC_MAX_FRAG, group, &ctx, 1);
+    RPC_STATUS st = arpc_conn_send_pdu(&cc->conn, pdu, n, arpc_binding_call_timeout(b));
     if (st != RPC_S_OK)
         return st;
     const uint8_t *frag;
     size_t len;
     arpc_pdu reply;
-    if ((st = arpc_conn_read_frag(&cc->conn, call_timeout(b), &frag, &len)) != RPC_S_OK ||
+    if ((st = arpc_conn_read_frag(&cc->conn, arpc_binding_call_timeout(b), &frag, &len)) != RPC_S_OK ||
         (st = arpc_pdu_parse(frag, len, &reply)) != RPC_S_OK)
         return st == RPC_S_TIMEOUT ? RPC_S_CALL_CANCELLED : st;
     if (reply.h.call_id != call_id)
         return RPC_S_PROTOCOL_ERROR;
-    if (reply.h.ptype == ARPC_PT_BIND_NAK)
+    if (reply.h.ptype == ARPC_PT_BIND_NAK) {
+        if (first && group) {
+            /* The server forgot the association group (all our connections
+             * to it closed): the next connection starts a new one. */
+            arpc_mutex_lock(&b->lock);
+            if (b->assoc_group == group)
+                b->assoc_group = 0;
+            arpc_mutex_unlock(&b->lock);
+            cc->stale_group = 1;
+        }
         return RPC_S_SERVER_UNAVAILABLE;
+    }
     if (reply.h.ptype != (first ? ARPC_PT_BIND_ACK : ARPC_PT_ALTER_CONTEXT_RESP) || reply.u.bind_ack.n_results < 1)
         return RPC_S_PROTOCOL_ERROR;
     const arpc_pres_result *r = &reply.u.bind_ack.results[0];
@@ -128,6 +141,25 @@ static RPC_STATUS ensure_context(arpc_binding *b, arpc_client_conn *cc, const RP
     return RPC_S_OK;
 }
 
+RPC_STATUS arpc_client_conn_open_bound(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, arpc_client_conn **out,
+                                       uint16_t *context_id)
+{
+    for (int attempt = 0;; attempt++) {
+        arpc_client_conn *cc;
+        RPC_STATUS st = arpc_client_conn_open(b, ifc, &cc);
+        if (st != RPC_S_OK)
+            return st;
+        if ((st = arpc_client_conn_bind(b, cc, ifc, context_id)) == RPC_S_OK) {
+            *out = cc;
+            return RPC_S_OK;
+        }
+        int retry = cc->stale_group && attempt == 0;
+        arpc_client_conn_close(cc);
+        if (!retry)
+            return st;
+    }
+}
+
 /* Read fragments of call_id's response until the last one. */
 static RPC_STATUS receive_response(arpc_binding *b, arpc_client_conn *cc, uint32_t call_id, arpc_reassembly *out,
                                    int *fault)
@@ -137,13 +169,15 @@ static RPC_STATUS receive_response(arpc_binding *b, arpc_client_conn *cc, uint32
         const uint8_t *frag;
         size_t len;
         arpc_pdu p;
-        RPC_STATUS st = arpc_conn_read_frag(&cc->conn, call_timeout(b), &frag, &len);
+        RPC_STATUS st = arpc_conn_read_frag(&cc->conn, arpc_binding_call_timeout(b), &frag, &len);
         if (st == RPC_S_TIMEOUT)
             return RPC_S_CALL_CANCELLED; /* Windows reports an expired call timeout so */
         if (st != RPC_S_OK || (st = arpc_pdu_parse(frag, len, &p)) != RPC_S_OK)
             return st;
-        if (p.h.call_id != call_id)
-            return RPC_S_PROTOCOL_ERROR;
+        /* A synchronous connection carries one call at a time, so the
+         * response is ours whatever its call id says: Wine 8's rpcrt4
+         * server answers every request with call id 1. */
+        (void)call_id;
         if (p.h.ptype == ARPC_PT_FAULT) {
             *fault = 1;
             return arpc_fault_to_status(p.u.response.status);
@@ -171,18 +205,21 @@ RPC_STATUS arpc_client_send_receive(arpc_binding *b, const RPC_CLIENT_INTERFACE 
     if (cc)
         b->idle = cc->next;
     arpc_mutex_unlock(&b->lock);
-    RPC_STATUS st = RPC_S_OK;
-    if (!cc && (st = open_conn(b, ifc, &cc)) != RPC_S_OK)
-        return st;
+    RPC_STATUS st;
     uint16_t context_id;
     int sent = 0, fault = 0;
     arpc_reassembly r;
     memset(&r, 0, sizeof r);
-    st = ensure_context(b, cc, ifc, &context_id);
+    if (!cc) {
+        if ((st = arpc_client_conn_open_bound(b, ifc, &cc, &context_id)) != RPC_S_OK)
+            return st;
+    } else {
+        st = arpc_client_conn_bind(b, cc, ifc, &context_id);
+    }
     if (st == RPC_S_OK) {
         uint32_t call_id = cc->next_call_id++;
         st = arpc_conn_send_request(&cc->conn, call_id, context_id, (uint16_t)opnum,
-                                    b->has_object ? &b->object : NULL, stub, len, call_timeout(b));
+                                    b->has_object ? &b->object : NULL, stub, len, arpc_binding_call_timeout(b));
         sent = st == RPC_S_OK;
         if (sent)
             st = receive_response(b, cc, call_id, &r, &fault);
@@ -193,7 +230,7 @@ RPC_STATUS arpc_client_send_receive(arpc_binding *b, const RPC_CLIENT_INTERFACE 
         b->idle = cc;
         arpc_mutex_unlock(&b->lock);
     } else {
-        close_conn(cc);
+        arpc_client_conn_close(cc);
         /* Lost before the request was out: the server did not execute it. */
         if (!sent && st == RPC_S_CALL_FAILED)
             st = RPC_S_CALL_FAILED_DNE;
@@ -215,7 +252,7 @@ void arpc_client_drop_connections(arpc_binding *b)
     arpc_mutex_unlock(&b->lock);
     while (cc) {
         arpc_client_conn *next = cc->next;
-        close_conn(cc);
+        arpc_client_conn_close(cc);
         cc = next;
     }
 }

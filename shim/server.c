@@ -86,6 +86,12 @@ struct srv_call {                    /* a request being served */
     uint16_t context_id;
     RPC_MESSAGE msg;
     uint8_t *request;
+    /* [async] procedures (arpc_server_go_async) */
+    int async;
+    int told_disconnect;             /* srv.lock */
+    void (*async_reply)(arpc_ndr_writer *, void *, const void *);
+    void (*async_free)(void *);
+    void *async_ctx;
 };
 
 static struct {
@@ -231,6 +237,21 @@ static void conn_close(struct srv_conn *sc)
     if (sc->closed)
         return;
     sc->closed = 1;
+    /* Calls still being served learn that their client is gone. */
+    for (;;) {
+        arpc_call *c = NULL;
+        arpc_mutex_lock(&srv.lock);
+        for (struct srv_call *k = sc->active; k && !c; k = k->next_active)
+            if (!k->told_disconnect) {
+                k->told_disconnect = 1;
+                c = arpc_call_lookup(k->call);
+            }
+        arpc_mutex_unlock(&srv.lock);
+        if (!c)
+            break;
+        arpc_call_server_disconnected(c);
+        arpc_call_unref(c);
+    }
     arpc_poller_remove(srv.poller, sc->conn.s);
     arpc_sock_shutdown(sc->conn.s); /* workers still sending see the failure */
     conn_unref(sc);                 /* the I/O thread's reference */
@@ -308,10 +329,31 @@ static struct srv_if *context_if(struct srv_conn *sc, uint16_t id)
 
 /* ---- a whole request, on a worker thread */
 
+/* An [async] call's reply, marshalled when the manager completes it. */
+static RPC_STATUS async_reply(struct srv_call *k, const void *reply)
+{
+    arpc_ndr_writer w;
+    arpc_ndr_writer_init(&w);
+    volatile RPC_STATUS st = RPC_S_OK;
+    RpcTryExcept {
+        k->async_reply(&w, k->async_ctx, reply);
+    } RpcExcept(1) {
+        st = (RPC_STATUS)RpcExceptionCode();
+    } RpcEndExcept
+    if (st != RPC_S_OK) {
+        send_fault(k->sc, k->call_id, k->context_id, st, 0);
+    } else {
+        st = arpc_conn_send_response(&k->sc->conn, k->call_id, k->context_id, w.data, w.len, SEND_TIMEOUT_MS);
+    }
+    arpc_ndr_writer_free(&w);
+    return st;
+}
+
 static RPC_STATUS call_reply_hook(arpc_call *c, const void *reply)
 {
-    (void)reply;
     struct srv_call *k = arpc_call_lower(c);
+    if (k->async)
+        return async_reply(k, reply);
     /* A stub that never replied leaves the request in msg: answer empty. */
     int replied = k->msg.Buffer != k->request;
     return arpc_conn_send_response(&k->sc->conn, k->call_id, k->context_id, replied ? k->msg.Buffer : NULL,
@@ -327,6 +369,8 @@ static void call_fault_hook(arpc_call *c, RPC_STATUS code)
 static void call_destroy_hook(arpc_call *c)
 {
     struct srv_call *k = arpc_call_lower(c);
+    if (k->async_free)
+        k->async_free(k->async_ctx);
     if (k->msg.Buffer != k->request)
         free(k->msg.Buffer);
     free(k->request);
@@ -369,8 +413,10 @@ static void serve(void *arg)
     arpc_call *c = arg;
     arpc_call_server_dispatch(c, run_stub, arpc_call_lower(c));
     /* The stub returned: its reply is in msg (an exception has already been
-     * turned into a fault by the dispatch). */
-    if (arpc_call_server_claim(c)) {
+     * turned into a fault by the dispatch) - unless it went asynchronous,
+     * and then the manager completes the call when it likes. */
+    struct srv_call *k = arpc_call_lower(c);
+    if (!k->async && arpc_call_server_claim(c)) {
         call_reply_hook(c, NULL);
         arpc_call_server_finish(c);
     }
@@ -554,6 +600,27 @@ static RPC_STATUS on_fragment(void *ctx, const uint8_t *frag, size_t len)
     default:
         return RPC_S_PROTOCOL_ERROR; /* a client does not send the others */
     }
+}
+
+RPC_STATUS arpc_server_go_async(RPC_BINDING_HANDLE call, void (*reply)(arpc_ndr_writer *, void *, const void *),
+                                void (*free_ctx)(void *), void *ctx, size_t reply_size, PRPC_ASYNC_STATE *out)
+{
+    arpc_call *c = arpc_call_lookup(call);
+    if (!c)
+        return RPC_S_INVALID_BINDING;
+    if (c->hooks != &server_call_hooks) {
+        arpc_call_unref(c);
+        return RPC_S_WRONG_KIND_OF_BINDING; /* e.g. an in-process binding */
+    }
+    struct srv_call *k = arpc_call_lower(c);
+    k->async_reply = reply;
+    k->async_free = free_ctx;
+    k->async_ctx = ctx;
+    k->async = 1;
+    arpc_call_server_set_reply_size(c, reply_size);
+    *out = arpc_call_async(c);
+    arpc_call_unref(c);
+    return RPC_S_OK;
 }
 
 RPC_STATUS arpc_server_inq_call(RPC_BINDING_HANDLE h, arpc_server_call_info *out)

@@ -3,6 +3,7 @@
 #define ASYNCRPC_SHIM_SERVER_H
 
 #include "platform.h"
+#include "arpc_ndr.h"
 
 /* RpcServerUseProtseq(Ep) in UTF-8; endpoint NULL or "" = dynamic. */
 RPC_STATUS arpc_server_use_protseq(const char *protseq, const char *endpoint);
@@ -22,5 +23,11 @@ typedef struct arpc_server_call_info {
     int cancelled;
 } arpc_server_call_info;
 RPC_STATUS arpc_server_inq_call(RPC_BINDING_HANDLE h, arpc_server_call_info *out);
+
+/* An [async] server stub hands its call over (arpc_server_call_go_async):
+ * from now on the manager completes it with RpcAsyncCompleteCall, which
+ * marshals through reply(); free_ctx(ctx) runs once when the call ends. */
+RPC_STATUS arpc_server_go_async(RPC_BINDING_HANDLE call, void (*reply)(arpc_ndr_writer *, void *, const void *),
+                                void (*free_ctx)(void *), void *ctx, size_t reply_size, PRPC_ASYNC_STATE *out);
 
 #endif /* ASYNCRPC_SHIM_SERVER_H */

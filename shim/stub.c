@@ -4,6 +4,7 @@
 #include <string.h>
 #include "arpc_stub.h"
 #include "binding.h"
+#include "server.h"
 
 ARPC_API void arpc_client_call_begin(arpc_client_call *c, RPC_BINDING_HANDLE binding,
                                      const RPC_CLIENT_INTERFACE *ifc, unsigned opnum)
@@ -109,4 +110,50 @@ ARPC_API void arpc_server_call_reply(arpc_server_call *s)
     size_t len;
     s->msg->Buffer = arpc_ndr_writer_take(&s->w, &len);
     s->msg->BufferLength = (unsigned int)len;
+}
+
+/* ------------------------------------------------------------ [async] */
+
+ARPC_API void *arpc_async_ctx_alloc(size_t size)
+{
+    void *p = calloc(1, size ? size : 1);
+    if (!p)
+        RpcRaiseException(RPC_S_OUT_OF_MEMORY);
+    return p;
+}
+
+ARPC_API void arpc_client_call_start_async(arpc_client_call *c, PRPC_ASYNC_STATE pAsync, size_t reply_size,
+                                           arpc_async_finish_fn finish, void *ctx)
+{
+    arpc_binding *b = arpc_binding_get(c->msg.Handle);
+    RPC_STATUS st;
+    if (!b)
+        st = RPC_S_INVALID_BINDING;
+    else if (b->kind != BINDING_CLIENT)
+        st = RPC_S_WRONG_KIND_OF_BINDING; /* no in-process async calls */
+    else {
+        size_t len;
+        unsigned char *request = arpc_ndr_writer_take(&c->w, &len);
+        /* Owns ctx from here, whatever happens. */
+        st = arpc_client_async_send(b, c->msg.RpcInterfaceInformation, c->msg.ProcNum, request, len, pAsync,
+                                    reply_size, (RPC_STATUS(*)(void *, void *, void *))finish, ctx);
+        free(request);
+        ctx = NULL;
+    }
+    if (st != RPC_S_OK) {
+        free(ctx);
+        RpcRaiseException(st);
+    }
+}
+
+ARPC_API PRPC_ASYNC_STATE arpc_server_call_go_async(arpc_server_call *s, arpc_async_reply_fn reply,
+                                                    arpc_async_free_fn free_ctx, void *ctx, size_t reply_size)
+{
+    PRPC_ASYNC_STATE a = NULL;
+    RPC_STATUS st = arpc_server_go_async(s->msg->Handle, reply, free_ctx, ctx, reply_size, &a);
+    if (st != RPC_S_OK) {
+        free_ctx(ctx);
+        RpcRaiseException(st);
+    }
+    return a;
 }

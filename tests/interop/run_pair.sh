@@ -44,7 +44,7 @@ cleanup() {
     for p in "${pids[@]}"; do
         kill "$p" 2>/dev/null
     done
-    [ -n "$capture_pid" ] && kill -INT "$capture_pid" 2>/dev/null
+    [ -n "$capture_pid" ] && kill -TERM "$capture_pid" 2>/dev/null
     for p in "${pids[@]}" $capture_pid; do
         wait "$p" 2>/dev/null
     done
@@ -64,8 +64,8 @@ port_in_use() {
 
 # A free TCP port from 20000-59999, starting from one derived from $$.
 free_port() {
-    local p=$(( 20000 + ($$ * 7 + RANDOM) % 40000 )) i
-    for i in $(seq 1 200); do
+    local p=$(( 20000 + ($$ * 7 + RANDOM) % 40000 ))
+    for _ in $(seq 1 200); do
         if ! port_in_use "$p"; then
             echo "$p"; return 0
         fi
@@ -91,8 +91,8 @@ wine_start() {
 
 # wait_listening LOG PID: until LOG says "listening on", or PID died, or 30 s.
 wait_listening() {
-    local i
-    for i in $(seq 1 300); do
+
+    for _ in $(seq 1 300); do
         grep -q "listening on" "$1" 2>/dev/null && return 0
         kill -0 "$2" 2>/dev/null || return 1
         sleep 0.1
@@ -194,7 +194,7 @@ pairs_rc=0
 run_pair tshark_wine_client_native_server native wine "$p1" || pairs_rc=1
 run_pair tshark_native_client_wine_server wine native "$p2" || pairs_rc=1
 sleep 0.5        # let the last segments reach the capture
-kill -INT "$capture_pid"
+kill -TERM "$capture_pid"
 wait "$capture_pid"
 capture_pid=
 

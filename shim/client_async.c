@@ -1,0 +1,362 @@
+/* client_async.c - asynchronous calls on the wire, client side.
+ *
+ * A binding keeps one multiplexed connection per interface for its async
+ * calls (PFC_CONC_MPX): requests go out in the order they are made (causal
+ * ordering per binding), responses come back in any order and are matched
+ * by call id.  One client I/O thread waits on every such connection through
+ * the platform poller; when a call's last response fragment (or its fault)
+ * arrives it completes the engine call (call.h), which notifies the
+ * application.  Synchronous calls use other connections (client.c), as on
+ * Windows, so they can run while async calls are pending.
+ *
+ * Cancel: non-abortive sends co_cancel and waits for the server's answer;
+ * abortive completes at once (the engine) and sends orphaned; a late
+ * response for an orphaned call id is dropped.  A connection that breaks
+ * fails every call pending on it with RPC_S_CALL_FAILED. */
+#include <stdlib.h>
+#include <string.h>
+#include "arpc_ndr.h"
+#include "binding.h"
+#include "call_internal.h"
+
+#define ARPC_CLIENT_MAX_REPLY (256u << 20)
+
+struct async_req;
+
+typedef struct arpc_async_conn {
+    struct arpc_async_conn *next;     /* the binding's list (binding lock) */
+    RPC_SYNTAX_IDENTIFIER ifid;
+    arpc_client_conn *cc;
+    uint16_t context_id;
+    arpc_mutex lock;                  /* below */
+    int refs;                         /* binding + pending calls + I/O thread */
+    int dead;
+    int io_released;                  /* I/O thread only */
+    uint32_t next_call_id;
+    struct async_req *pending;
+} arpc_async_conn;
+
+struct async_req {
+    struct async_req *next;
+    uint32_t call_id;
+    arpc_call *call;                  /* the lower-layer reference, while pending */
+    arpc_async_conn *conn;
+    arpc_reassembly data;
+    uint32_t drep;
+    RPC_STATUS (*finish)(void *reader, void *ctx, void *reply);
+    void *ctx;
+};
+
+static struct {
+    arpc_mutex lock;
+    arpc_poller *poller;
+    arpc_thread *io;
+} cli;
+
+static void cli_init_once(void)
+{
+    arpc_mutex_init(&cli.lock);
+}
+
+static void conn_unref(arpc_async_conn *ac)
+{
+    arpc_mutex_lock(&ac->lock);
+    int last = --ac->refs == 0;
+    arpc_mutex_unlock(&ac->lock);
+    if (!last)
+        return;
+    arpc_client_conn_close(ac->cc);
+    arpc_mutex_destroy(&ac->lock);
+    free(ac);
+}
+
+/* Take call_id's request off the pending list (whoever does so delivers its
+ * outcome and drops its lower reference). */
+static struct async_req *take(arpc_async_conn *ac, uint32_t call_id)
+{
+    struct async_req *q = NULL;
+    arpc_mutex_lock(&ac->lock);
+    for (struct async_req **pp = &ac->pending; *pp; pp = &(*pp)->next) {
+        if ((*pp)->call_id == call_id) {
+            q = *pp;
+            *pp = q->next;
+            break;
+        }
+    }
+    arpc_mutex_unlock(&ac->lock);
+    return q;
+}
+
+static void deliver(struct async_req *q, RPC_STATUS st)
+{
+    arpc_call *c = q->call;
+    q->call = NULL;
+    arpc_call_client_result(c, st, q->data.data, q->data.len);
+    arpc_reassembly_free(&q->data);
+    arpc_call_release(c);
+}
+
+/* The connection broke (any thread): every pending call fails.  The
+ * socket is shut down, which wakes the I/O thread, and only the I/O thread
+ * lets go of the connection (it may hold it in its ready list). */
+static void fail_conn(arpc_async_conn *ac)
+{
+    arpc_mutex_lock(&ac->lock);
+    int was_dead = ac->dead;
+    ac->dead = 1;
+    struct async_req *list = ac->pending;
+    ac->pending = NULL;
+    arpc_mutex_unlock(&ac->lock);
+    if (was_dead)
+        return;
+    arpc_sock_shutdown(ac->cc->conn.s);
+    while (list) {
+        struct async_req *q = list;
+        list = q->next;
+        deliver(q, RPC_S_CALL_FAILED);
+    }
+}
+
+/* I/O thread only: stop watching a dead connection. */
+static void io_release(arpc_async_conn *ac)
+{
+    if (ac->io_released)
+        return;
+    ac->io_released = 1;
+    arpc_poller_remove(cli.poller, ac->cc->conn.s);
+    conn_unref(ac);
+}
+
+static RPC_STATUS on_fragment(void *ctx, const uint8_t *frag, size_t len)
+{
+    arpc_async_conn *ac = ctx;
+    arpc_pdu p;
+    RPC_STATUS st = arpc_pdu_parse(frag, len, &p);
+    if (st != RPC_S_OK)
+        return st;
+    if (p.h.ptype != ARPC_PT_RESPONSE && p.h.ptype != ARPC_PT_FAULT)
+        return RPC_S_PROTOCOL_ERROR;
+    struct async_req *q = take(ac, p.h.call_id);
+    if (!q)
+        return RPC_S_OK; /* orphaned, or already failed: drop it */
+    if (p.h.ptype == ARPC_PT_FAULT) {
+        deliver(q, arpc_fault_to_status(p.u.response.status));
+        return RPC_S_OK;
+    }
+    if (!q->data.limit) {
+        arpc_reassembly_init(&q->data, ARPC_CLIENT_MAX_REPLY, p.u.response.alloc_hint);
+        q->drep = p.h.drep[0] | (uint32_t)p.h.drep[1] << 8 | (uint32_t)p.h.drep[2] << 16;
+    }
+    st = arpc_reassembly_add(&q->data, p.stub, p.stub_len);
+    if (st != RPC_S_OK || (p.h.flags & ARPC_PFC_LAST_FRAG)) {
+        deliver(q, st == RPC_S_SERVER_OUT_OF_MEMORY ? RPC_S_OUT_OF_MEMORY : st);
+        return RPC_S_OK;
+    }
+    /* More fragments to come: back on the list. */
+    arpc_mutex_lock(&ac->lock);
+    q->next = ac->pending;
+    ac->pending = q;
+    arpc_mutex_unlock(&ac->lock);
+    return RPC_S_OK;
+}
+
+static void io_main(void *unused)
+{
+    (void)unused;
+    void *ready[64];
+    for (;;) {
+        int n = arpc_poller_wait(cli.poller, ready, 64, 0xFFFFFFFFu);
+        for (int i = 0; i < n; i++) {
+            arpc_async_conn *ac = ready[i];
+            if (!ac || ac->io_released)
+                continue;
+            if (ac->dead || arpc_conn_pump(&ac->cc->conn, on_fragment, ac) != RPC_S_OK) {
+                fail_conn(ac);
+                io_release(ac);
+            }
+        }
+    }
+}
+
+static RPC_STATUS start_io(void)
+{
+    static arpc_once_flag once = ARPC_ONCE_INIT;
+    arpc_once(&once, cli_init_once);
+    RPC_STATUS st = RPC_S_OK;
+    arpc_mutex_lock(&cli.lock);
+    if (!cli.poller && !(cli.poller = arpc_poller_new()))
+        st = RPC_S_OUT_OF_RESOURCES;
+    else if (!cli.io && !(cli.io = arpc_thread_create(io_main, NULL)))
+        st = RPC_S_OUT_OF_THREADS;
+    arpc_mutex_unlock(&cli.lock);
+    return st;
+}
+
+/* The binding's live async connection for ifc (referenced), or a new one,
+ * connected and bound before the I/O thread sees it. */
+static RPC_STATUS get_conn(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, arpc_async_conn **out)
+{
+    arpc_mutex_lock(&b->lock);
+    for (arpc_async_conn **pp = &b->async_conns; *pp;) {
+        arpc_async_conn *ac = *pp;
+        if (ac->dead) { /* unlink the broken one */
+            *pp = ac->next;
+            conn_unref(ac);
+            continue;
+        }
+        if (!memcmp(&ac->ifid, &ifc->InterfaceId, sizeof ac->ifid)) {
+            arpc_mutex_lock(&ac->lock);
+            ac->refs++;
+            arpc_mutex_unlock(&ac->lock);
+            arpc_mutex_unlock(&b->lock);
+            *out = ac;
+            return RPC_S_OK;
+        }
+        pp = &ac->next;
+    }
+    arpc_mutex_unlock(&b->lock);
+
+    RPC_STATUS st = start_io();
+    if (st != RPC_S_OK)
+        return st;
+    arpc_async_conn *ac = calloc(1, sizeof *ac);
+    if (!ac)
+        return RPC_S_OUT_OF_MEMORY;
+    if ((st = arpc_client_conn_open_bound(b, ifc, &ac->cc, &ac->context_id)) != RPC_S_OK) {
+        free(ac);
+        return st;
+    }
+    arpc_mutex_init(&ac->lock);
+    ac->ifid = ifc->InterfaceId;
+    ac->next_call_id = ac->cc->next_call_id;
+    ac->refs = 3; /* binding, I/O thread, caller */
+    if ((st = arpc_poller_add(cli.poller, ac->cc->conn.s, ac)) != RPC_S_OK) {
+        arpc_client_conn_close(ac->cc);
+        arpc_mutex_destroy(&ac->lock);
+        free(ac);
+        return st;
+    }
+    arpc_mutex_lock(&b->lock);
+    ac->next = b->async_conns;
+    b->async_conns = ac;
+    arpc_mutex_unlock(&b->lock);
+    *out = ac;
+    return RPC_S_OK;
+}
+
+void arpc_client_async_drop(arpc_binding *b)
+{
+    arpc_mutex_lock(&b->lock);
+    arpc_async_conn *list = b->async_conns;
+    b->async_conns = NULL;
+    arpc_mutex_unlock(&b->lock);
+    while (list) {
+        arpc_async_conn *ac = list;
+        list = ac->next;
+        arpc_mutex_lock(&ac->lock);
+        int idle = !ac->pending;
+        arpc_mutex_unlock(&ac->lock);
+        if (idle)
+            fail_conn(ac); /* nobody waits on it: close it now */
+        conn_unref(ac);
+    }
+}
+
+/* ---- engine hooks */
+
+static RPC_STATUS hook_finish(arpc_call *c, void *reply)
+{
+    struct async_req *q = arpc_call_lower(c);
+    arpc_ndr_reader r;
+    arpc_ndr_reader_init(&r, c->result, c->result_len, q->drep ? q->drep : ARPC_NDR_DREP_LE);
+    return q->finish(&r, q->ctx, reply);
+}
+
+static void send_simple(arpc_async_conn *ac, uint8_t ptype, uint32_t call_id)
+{
+    uint8_t pdu[ARPC_PDU_HEADER_LEN];
+    size_t n = arpc_pdu_write_simple(pdu, ptype, ARPC_PFC_FIRST_FRAG | ARPC_PFC_LAST_FRAG, call_id);
+    if (arpc_conn_send_pdu(&ac->cc->conn, pdu, n, 5000) != RPC_S_OK)
+        fail_conn(ac);
+}
+
+static void hook_cancel(arpc_call *c, int abortive)
+{
+    struct async_req *q = arpc_call_lower(c);
+    arpc_async_conn *ac = q->conn;
+    if (!abortive) {
+        send_simple(ac, ARPC_PT_CO_CANCEL, q->call_id);
+        return;
+    }
+    /* The engine has completed the call: stop waiting for it. */
+    struct async_req *mine = take(ac, q->call_id);
+    send_simple(ac, ARPC_PT_ORPHANED, q->call_id);
+    if (mine)
+        deliver(mine, RPC_S_CALL_CANCELLED); /* dropped by the engine: already complete */
+}
+
+static void hook_destroy(arpc_call *c)
+{
+    struct async_req *q = arpc_call_lower(c);
+    arpc_reassembly_free(&q->data);
+    conn_unref(q->conn);
+    free(q->ctx);
+    free(q);
+}
+
+static const arpc_call_hooks async_client_hooks = {
+    .client_finish = hook_finish,
+    .client_cancel = hook_cancel,
+    .destroy = hook_destroy,
+};
+
+RPC_STATUS arpc_client_async_send(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, unsigned opnum,
+                                  const uint8_t *stub, size_t len, PRPC_ASYNC_STATE pAsync, size_t reply_size,
+                                  RPC_STATUS (*finish)(void *reader, void *ctx, void *reply), void *ctx)
+{
+    if (opnum > 0xFFFF) {
+        free(ctx);
+        return RPC_S_PROCNUM_OUT_OF_RANGE;
+    }
+    struct async_req *q = calloc(1, sizeof *q);
+    if (!q) {
+        free(ctx);
+        return RPC_S_OUT_OF_MEMORY;
+    }
+    q->finish = finish;
+    q->ctx = ctx;
+    arpc_async_conn *ac;
+    RPC_STATUS st = get_conn(b, ifc, &ac);
+    if (st != RPC_S_OK) {
+        free(ctx);
+        free(q);
+        return st;
+    }
+    q->conn = ac; /* the caller's reference becomes the call's */
+    arpc_call *c;
+    if ((st = arpc_call_client_start(pAsync, &async_client_hooks, q, reply_size, &c)) != RPC_S_OK) {
+        conn_unref(ac);
+        free(ctx);
+        free(q);
+        return st;
+    }
+    q->call = c;
+    arpc_mutex_lock(&ac->lock);
+    q->call_id = ac->next_call_id++;
+    q->next = ac->pending;
+    ac->pending = q;
+    arpc_mutex_unlock(&ac->lock);
+    st = arpc_conn_send_request(&ac->cc->conn, q->call_id, ac->context_id, (uint16_t)opnum,
+                                b->has_object ? &b->object : NULL, stub, len, 30000);
+    if (st != RPC_S_OK) {
+        /* Failed synchronously: no notification will come. */
+        struct async_req *mine = take(ac, q->call_id);
+        fail_conn(ac);
+        if (!mine)
+            return RPC_S_OK; /* the I/O thread failed it already: it was notified */
+        arpc_call_client_abandon(c);
+        arpc_call_release(c);
+        return RPC_S_CALL_FAILED_DNE;
+    }
+    return RPC_S_OK;
+}
