@@ -80,13 +80,3 @@ void s_Shutdown(handle_t h)
     RpcMgmtStopServerListening(NULL);
 }
 
-/* The application's allocator for the stubs, as every RPC program has. */
-void *__RPC_USER MIDL_user_allocate(size_t n)
-{
-    return malloc(n);
-}
-
-void __RPC_USER MIDL_user_free(void *p)
-{
-    free(p);
-}

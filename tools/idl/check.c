@@ -335,8 +335,9 @@ void check_program(Program *p)
     }
 }
 
-/* The stub generators and the runtime do not handle asynchronous calls
- * and pipes yet; the header alone (-client none -server none) is fine. */
+/* The stub generators and the runtime do not handle pipes yet ([async]
+ * procedures without pipes are fine); the header alone (-client none
+ * -server none) is fine. */
 void check_stub_support(Program *p)
 {
     for (int i = 0; i < p->nifaces; i++) {
@@ -345,8 +346,8 @@ void check_stub_support(Program *p)
             continue;
         for (int j = 0; j < itf->nfuncs; j++) {
             Func *fn = itf->funcs[j];
-            if (fn->is_async)
-                fatal(fn->async_loc, "[async] procedures are not supported by the stub generator yet");
+            if (fn->is_async && fn->has_pipes)
+                fatal(fn->async_loc, "[async] procedures with pipes are not supported by the stub generator yet");
             for (int k = 0; k < fn->nparams; k++)
                 if (param_pipe(fn->params[k]))
                     fatal(fn->params[k]->loc, "pipes are not supported by the stub generator yet");

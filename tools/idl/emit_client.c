@@ -1,30 +1,16 @@
 /* emit_client.c - the client stub file: interface description and one
- * function per procedure that marshals, calls and unmarshals. */
+ * function per procedure that marshals, calls and unmarshals.  An [async]
+ * procedure's stub marshals and starts the call; its finish function
+ * (called by the runtime inside RpcAsyncCompleteCall) unmarshals the reply
+ * with the same code as a synchronous stub. */
 #include "idl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static void client_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
+/* NULL top-level [ref] pointers fail before anything is sent */
+static void client_null_checks(Gen *g, Interface *itf, Func *fn)
 {
-    char *nm = xasprintf("%s%s", o->client_prefix, fn->name);
-    char *d = type_decl(fn->ret, nm, 0);
-    char *ps = proto_params(fn, 1, 0);
-    fprintf(g->f, "%s(%s)\n{\n", d, ps);
-    free(d);
-    free(ps);
-    g->ind = 1;
-    int has_ret = !type_is_void(fn->ret);
-    if (has_ret) {
-        char *rt = type_decl(fn->ret, "", 1);
-        char *rd = type_decl(fn->ret, "_RetVal", 1);
-        gen_line(g, "volatile %s = (%s)0;", rd, rt);
-        free(rt);
-        free(rd);
-    }
-    gen_line(g, "arpc_client_call _Call;");
-    gen_line(g, "%s", "");
-    /* NULL [ref] pointers fail before anything is sent */
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
         if (i == fn->handle_param || !type_is_ptr(p->type))
@@ -35,21 +21,38 @@ static void client_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
             gen_line(g, "    RpcRaiseException(RPC_X_NULL_REF_POINTER);");
         }
     }
-    const char *binding = fn->handle_param >= 0 ? fn->params[fn->handle_param]->name : itf->implicit_handle;
-    gen_line(g, "arpc_client_call_begin(&_Call, %s, &%s___RpcClientInterface, %d);", binding, itf->name, fn->opnum);
-    gen_line(g, "RpcTryFinally");
-    gen_open(g, "{");
-    /* capacities of the caller's [out] buffers */
+}
+
+/* An [out] pointer parameter with a size expression: the stub keeps the
+ * capacity of the caller's buffer (_cap_NAME). */
+static int client_has_cap(Interface *itf, Field *p)
+{
+    if (!p->out || !type_is_ptr(p->type))
+        return 0;
+    View v = view_of_field(p, "", itf->ptr_default, 1);
+    char *size = view_size_expr(&v);
+    int has = size != NULL;
+    free(size);
+    return has;
+}
+
+/* capacities of the caller's [out] buffers, evaluated at call time */
+static void client_caps(Gen *g, Interface *itf, Func *fn)
+{
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
-        if (!p->out || !type_is_ptr(p->type))
+        if (!client_has_cap(itf, p))
             continue;
         View v = view_of_field(p, "", itf->ptr_default, 1);
         char *size = view_size_expr(&v);
-        if (size)
-            gen_line(g, "const uint32_t _cap_%s = idl_count(%s);", p->name, size);
+        gen_line(g, "const uint32_t _cap_%s = idl_count(%s);", p->name, size);
         free(size);
     }
+}
+
+/* [in] parameters into g->w */
+static void client_marshal_in(Gen *g, Interface *itf, Func *fn)
+{
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
         if (i == fn->handle_param || !p->in)
@@ -60,7 +63,7 @@ static void client_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
             if (v.ptr_kind == PTR_REF) {
                 gen_write_pointee(g, &v, p->name);
             } else {
-                gen_open(g, "if (arpc_ndr_w_ref_id(&_Call.w, %s)) {", p->name);
+                gen_open(g, "if (arpc_ndr_w_ref_id(%s, %s)) {", g->w, p->name);
                 gen_write_pointee(g, &v, p->name);
                 gen_close(g);
             }
@@ -68,9 +71,18 @@ static void client_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
             gen_write(g, &v, p->name, M_FULL);
         }
     }
-    gen_line(g, "arpc_client_call_invoke(&_Call);");
-    gen_line(g, "_Call.r.alloc = MIDL_user_allocate;");
-    gen_line(g, "_Call.r.free = MIDL_user_free;");
+}
+
+/* [out] parameters from g->r into the caller's memory (named as the
+ * parameters, capacities in _cap_NAME), then the return value into a local
+ * _ret, followed by `store` (a statement using _ret). */
+static void client_unmarshal_out(Gen *g, Interface *itf, Func *fn, const char *store)
+{
+    /* g->r is "&NAME" or a pointer */
+    const char *rd = g->r[0] == '&' ? g->r + 1 : g->r;
+    const char *op = g->r[0] == '&' ? "." : "->";
+    gen_line(g, "%s%salloc = MIDL_user_allocate;", rd, op);
+    gen_line(g, "%s%sfree = MIDL_user_free;", rd, op);
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
         if (!p->out)
@@ -78,17 +90,15 @@ static void client_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
         View v = view_of_field(p, "", itf->ptr_default, 1);
         gen_line(g, "/* %s */", p->name);
         if (type_is_ptr(p->type)) {
-            char *size = view_size_expr(&v);
-            char *cap = size ? xasprintf("_cap_%s", p->name) : NULL;
-            free(size);
+            char *cap = client_has_cap(itf, p) ? xasprintf("_cap_%s", p->name) : NULL;
             if (v.ptr_kind == PTR_REF) {
                 gen_read_pointee_into(g, &v, p->name, cap);
             } else {
-                gen_open(g, "if (arpc_ndr_r_u32(&_Call.r)) {");
+                gen_open(g, "if (arpc_ndr_r_u32(%s)) {", g->r);
                 gen_line(g, "arpc_ndr_check(%s != NULL);", p->name);
-                gen_line(g, "idl_enter(&_Call.r);");
+                gen_line(g, "idl_enter(%s);", g->r);
                 gen_read_pointee_into(g, &v, p->name, cap);
-                gen_line(g, "idl_leave(&_Call.r);");
+                gen_line(g, "idl_leave(%s);", g->r);
                 gen_close(g);
             }
             free(cap);
@@ -96,16 +106,53 @@ static void client_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
             gen_read(g, &v, p->name, M_FULL);
         }
     }
-    if (has_ret) {
+    if (!type_is_void(fn->ret)) {
         View rv = {.type = fn->ret, .prefix = ""};
         char *td = type_decl(fn->ret, "_ret", 1);
         gen_open(g, "{");
         gen_line(g, "%s;", td);
         gen_read(g, &rv, "_ret", M_FULL);
-        gen_line(g, "_RetVal = _ret;");
+        gen_line(g, "%s", store);
         gen_close(g);
         free(td);
     }
+}
+
+static const char *binding_of(Interface *itf, Func *fn)
+{
+    return fn->handle_param >= 0 ? fn->params[fn->handle_param]->name : itf->implicit_handle;
+}
+
+static void client_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
+{
+    char *nm = xasprintf("%s%s", o->client_prefix, fn->name);
+    char *d = type_decl(fn->ret, nm, 0);
+    char *ps = proto_params(fn, 1, 0);
+    fprintf(g->f, "%s(%s)\n{\n", d, ps);
+    free(d);
+    free(ps);
+    g->ind = 1;
+    g->w = "&_Call.w";
+    g->r = "&_Call.r";
+    int has_ret = !type_is_void(fn->ret);
+    if (has_ret) {
+        char *rt = type_decl(fn->ret, "", 1);
+        char *rd = type_decl(fn->ret, "_RetVal", 1);
+        gen_line(g, "volatile %s = (%s)0;", rd, rt);
+        free(rt);
+        free(rd);
+    }
+    gen_line(g, "arpc_client_call _Call;");
+    gen_line(g, "%s", "");
+    client_null_checks(g, itf, fn);
+    gen_line(g, "arpc_client_call_begin(&_Call, %s, &%s___RpcClientInterface, %d);", binding_of(itf, fn),
+             itf->name, fn->opnum);
+    gen_line(g, "RpcTryFinally");
+    gen_open(g, "{");
+    client_caps(g, itf, fn);
+    client_marshal_in(g, itf, fn);
+    gen_line(g, "arpc_client_call_invoke(&_Call);");
+    client_unmarshal_out(g, itf, fn, "_RetVal = _ret;");
     gen_close(g);
     gen_line(g, "RpcFinally");
     gen_open(g, "{");
@@ -117,6 +164,126 @@ static void client_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
     g->ind = 0;
     fprintf(g->f, "}\n\n");
     free(nm);
+}
+
+/* The C type a parameter is kept as in an [async] call's context: its own
+ * type, or a pointer to the elements for a fixed array (which the caller
+ * passed as one). */
+static Type *saved_type(Field *p)
+{
+    Type *r = type_resolve(p->type);
+    if (r->kind != TY_ARRAY)
+        return p->type;
+    Type *t = xmalloc(sizeof *t);
+    t->kind = TY_PTR;
+    t->sub = r->sub;
+    t->loc = r->loc;
+    return t;
+}
+
+/* [async]: the stub marshals the [in] parameters as a synchronous stub,
+ * saves where the [out] parameters go (and their capacities) in a context
+ * and starts the call; If_F_finish unmarshals the reply into them. */
+static void client_async_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
+{
+    FILE *f = g->f;
+    char *sn = xasprintf("%s_%s", itf->name, fn->name);
+    int has_ret = !type_is_void(fn->ret);
+    char *rt = has_ret ? type_decl(fn->ret, "", 1) : NULL;
+
+    /* the context: the caller's [out] pointers, valid until RpcAsyncCompleteCall */
+    fprintf(f, "struct %s_async\n{\n    int idl_unused_;\n", sn);
+    for (int i = 0; i < fn->nparams; i++) {
+        Field *p = fn->params[i];
+        if (!p->out)
+            continue;
+        char *pd = type_decl(saved_type(p), p->name, 0);
+        fprintf(f, "    %s;\n", pd);
+        free(pd);
+        if (client_has_cap(itf, p))
+            fprintf(f, "    uint32_t _cap_%s;\n", p->name);
+    }
+    fprintf(f, "};\n\n");
+
+    /* the finish function: the synchronous stub's unmarshalling, on locals
+     * named as the parameters */
+    fprintf(f, "static void %s_finish_body(arpc_ndr_reader *_Reader, struct %s_async *_Ctx, void *_Reply)\n{\n",
+            sn, sn);
+    g->ind = 1;
+    g->w = NULL;
+    g->r = "_Reader";
+    for (int i = 0; i < fn->nparams; i++) {
+        Field *p = fn->params[i];
+        if (!p->out)
+            continue;
+        char *pd = type_decl(saved_type(p), p->name, 0);
+        gen_line(g, "%s = _Ctx->%s;", pd, p->name);
+        free(pd);
+        if (client_has_cap(itf, p))
+            gen_line(g, "const uint32_t _cap_%s = _Ctx->_cap_%s;", p->name, p->name);
+    }
+    gen_line(g, "%s", "");
+    gen_line(g, "(void)_Ctx;");
+    gen_line(g, "(void)_Reply;");
+    char *store = has_ret ? xasprintf("if (_Reply)\n%*s    *(%s *)_Reply = _ret;", g->ind * 4 + 4, "", rt) : NULL;
+    client_unmarshal_out(g, itf, fn, store ? store : "");
+    free(store);
+    g->ind = 0;
+    fprintf(f, "}\n\n");
+    fprintf(f, "static RPC_STATUS %s_finish(arpc_ndr_reader *_Reader, void *_Ctx, void *_Reply)\n{\n", sn);
+    fprintf(f, "    volatile RPC_STATUS _Status = RPC_S_OK;\n\n");
+    fprintf(f, "    RpcTryExcept\n    {\n");
+    fprintf(f, "        %s_finish_body(_Reader, (struct %s_async *)_Ctx, _Reply);\n", sn, sn);
+    fprintf(f, "    }\n    RpcExcept(1)\n    {\n");
+    fprintf(f, "        _Status = (RPC_STATUS)RpcExceptionCode();\n");
+    fprintf(f, "    }\n    RpcEndExcept\n");
+    fprintf(f, "    return _Status;\n}\n\n");
+
+    /* the stub */
+    char *nm = xasprintf("%s%s", o->client_prefix, fn->name);
+    char *ps = proto_params(fn, 1, 0);
+    fprintf(f, "void %s(%s)\n{\n", nm, ps);
+    free(ps);
+    g->ind = 1;
+    g->w = "&_Call.w";
+    g->r = "&_Call.r";
+    gen_line(g, "arpc_client_call _Call;");
+    gen_line(g, "%s", "");
+    client_null_checks(g, itf, fn);
+    gen_line(g, "arpc_client_call_begin(&_Call, %s, &%s___RpcClientInterface, %d);", binding_of(itf, fn),
+             itf->name, fn->opnum);
+    gen_line(g, "RpcTryFinally");
+    gen_open(g, "{");
+    client_caps(g, itf, fn);
+    client_marshal_in(g, itf, fn);
+    gen_open(g, "{");
+    gen_line(g, "/* allocated after marshalling: nothing raises between here and");
+    gen_line(g, "   start_async, which owns _Ctx from its call on */");
+    gen_line(g, "struct %s_async *_Ctx = (struct %s_async *)arpc_async_ctx_alloc(sizeof *_Ctx);", sn, sn);
+    for (int i = 0; i < fn->nparams; i++) {
+        Field *p = fn->params[i];
+        if (!p->out)
+            continue;
+        gen_line(g, "_Ctx->%s = %s;", p->name, p->name);
+        if (client_has_cap(itf, p))
+            gen_line(g, "_Ctx->_cap_%s = _cap_%s;", p->name, p->name);
+    }
+    char *size = has_ret ? xasprintf("sizeof(%s)", rt) : xstrdup("0");
+    gen_line(g, "arpc_client_call_start_async(&_Call, %s_AsyncHandle, %s, %s_finish, _Ctx);", fn->name, size,
+             sn);
+    free(size);
+    gen_close(g);
+    gen_close(g);
+    gen_line(g, "RpcFinally");
+    gen_open(g, "{");
+    gen_line(g, "arpc_client_call_end(&_Call);");
+    gen_close(g);
+    gen_line(g, "RpcEndFinally");
+    g->ind = 0;
+    fprintf(f, "}\n\n");
+    free(nm);
+    free(rt);
+    free(sn);
 }
 
 void emit_client(FILE *f, Program *p, const Options *o)
@@ -146,8 +313,12 @@ void emit_client(FILE *f, Program *p, const Options *o)
         fprintf(f, "RPC_IF_HANDLE %s_c_ifspec = (RPC_IF_HANDLE)&%s___RpcClientInterface;\n\n", pfx, itf->name);
         if (itf->implicit_handle)
             fprintf(f, "handle_t %s;\n\n", itf->implicit_handle);
-        for (int j = 0; j < itf->nfuncs; j++)
-            client_proc(&g, itf, itf->funcs[j], o);
+        for (int j = 0; j < itf->nfuncs; j++) {
+            if (itf->funcs[j]->is_async)
+                client_async_proc(&g, itf, itf->funcs[j], o);
+            else
+                client_proc(&g, itf, itf->funcs[j], o);
+        }
         free(pfx);
         free(eps);
     }

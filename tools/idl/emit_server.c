@@ -18,14 +18,11 @@ static int holding(Field *p, View *v)
     return HOLD_SINGLE;
 }
 
-static void server_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
+/* The struct holding every parameter value and the [out] storage: the
+ * synchronous stub's locals, an [async] call's context. */
+static void server_locals(Gen *g, Interface *itf, Func *fn, const char *sn, int with_ret)
 {
-    char *pfx = iface_prefix(itf);
-    char *sn = xasprintf("%s_%s", itf->name, fn->name);
-    int has_ret = !type_is_void(fn->ret);
     FILE *f = g->f;
-
-    /* locals */
     fprintf(f, "struct %s_locals\n{\n    int idl_unused_;\n", sn);
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
@@ -44,19 +41,19 @@ static void server_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
             fprintf(f, "    uint32_t idl_n_%s;\n", p->name);
         }
     }
-    if (has_ret) {
+    if (with_ret && !type_is_void(fn->ret)) {
         char *d = type_decl(fn->ret, "idl_ret", 1);
         fprintf(f, "    %s;\n", d);
         free(d);
     }
     fprintf(f, "};\n\n");
+}
 
-    /* body: unmarshal, call, marshal */
-    fprintf(f, "static void %s_body(arpc_server_call *s, struct %s_locals *L)\n{\n", sn, sn);
-    g->ind = 1;
-    g->w = "&s->w";
-    g->r = "&s->r";
-    gen_line(g, "(void)L;");
+/* Unmarshals the [in] parameters from g->r into L (allocating with the
+ * reader's allocator) and sets up the storage of [out]-only parameters. */
+static void server_unmarshal_in(Gen *g, Interface *itf, Func *fn)
+{
+    const char *R = g->r;
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
         if (i == fn->handle_param) {
@@ -74,8 +71,8 @@ static void server_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
         } else {
             int uniq = v.ptr_kind != PTR_REF;
             if (uniq) {
-                gen_open(g, "if (arpc_ndr_r_u32(&s->r)) {");
-                gen_line(g, "idl_enter(&s->r);");
+                gen_open(g, "if (arpc_ndr_r_u32(%s)) {", R);
+                gen_line(g, "idl_enter(%s);", R);
             }
             if (h == HOLD_SINGLE) {
                 gen_line(g, "L->%s = &L->idl_v_%s;", p->name, p->name);
@@ -88,11 +85,11 @@ static void server_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
                 char *size = view_size_expr(&v);
                 gen_open(g, "{");
                 gen_line(g, "uint32_t n = idl_count(%s);", size);
-                gen_line(g, "L->%s = arpc_ndr_alloc(&s->r, (size_t)n * sizeof *L->%s);", p->name, p->name);
+                gen_line(g, "L->%s = arpc_ndr_alloc(%s, (size_t)n * sizeof *L->%s);", p->name, R, p->name);
                 if (type_is_wchar(type_resolve(p->type)->sub))
-                    gen_line(g, "arpc_ndr_r_wstring_into(&s->r, L->%s, n);", p->name);
+                    gen_line(g, "arpc_ndr_r_wstring_into(%s, L->%s, n);", R, p->name);
                 else
-                    gen_line(g, "arpc_ndr_r_string_into(&s->r, (char *)L->%s, n);", p->name);
+                    gen_line(g, "arpc_ndr_r_string_into(%s, (char *)L->%s, n);", R, p->name);
                 gen_close(g);
                 free(size);
             } else {
@@ -101,7 +98,7 @@ static void server_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
                 free(cnt);
             }
             if (uniq) {
-                gen_line(g, "idl_leave(&s->r);");
+                gen_line(g, "idl_leave(%s);", R);
                 gen_close(g);
             }
         }
@@ -133,7 +130,7 @@ static void server_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
             char *size = view_size_expr(&v);
             if (view_is_array_ptr(&v)) {
                 gen_line(g, "L->idl_n_%s = idl_count(%s);", p->name, size);
-                gen_line(g, "L->%s = arpc_ndr_alloc(&s->r, (size_t)L->idl_n_%s * sizeof *L->%s);", p->name,
+                gen_line(g, "L->%s = arpc_ndr_alloc(%s, (size_t)L->idl_n_%s * sizeof *L->%s);", p->name, R,
                          p->name, p->name);
                 Type *et = type_resolve(p->type)->sub;
                 if (type_has_pointers(et)) {
@@ -145,25 +142,38 @@ static void server_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
                     gen_close(g);
                 }
             } else {
-                gen_line(g, "L->%s = arpc_ndr_alloc(&s->r, (size_t)idl_count(%s) * sizeof *L->%s);", p->name, size,
-                         p->name);
+                gen_line(g, "L->%s = arpc_ndr_alloc(%s, (size_t)idl_count(%s) * sizeof *L->%s);", p->name, R,
+                         size, p->name);
                 gen_line(g, "L->%s[0] = 0;", p->name);
             }
             free(size);
         }
     }
-    /* the manager */
-    {
-        char *args = xstrdup("");
-        for (int i = 0; i < fn->nparams; i++) {
-            char *n = xasprintf("%s%sL->%s", args, i ? ", " : "", fn->params[i]->name);
-            free(args);
-            args = n;
-        }
-        gen_line(g, "%s(s->msg->ManagerEpv ? ((%s_epv_t *)s->msg->ManagerEpv)->%s : %s%s)(%s);",
-                 has_ret ? "L->idl_ret = " : "", pfx, fn->name, o->server_prefix, fn->name, args);
+}
+
+/* The manager call (through the EPV when the server registered one; msg:
+ * the PRPC_MESSAGE expression): `result` receives the return value (may be
+ * NULL), `first` is an extra first argument (the async handle; may be NULL). */
+static void server_call_manager(Gen *g, Interface *itf, Func *fn, const Options *o, const char *msg,
+                                const char *result, const char *first)
+{
+    char *pfx = iface_prefix(itf);
+    char *args = xstrdup(first ? first : "");
+    for (int i = 0; i < fn->nparams; i++) {
+        char *n = xasprintf("%s%sL->%s", args, *args ? ", " : "", fn->params[i]->name);
         free(args);
+        args = n;
     }
+    gen_line(g, "%s%s(%s->ManagerEpv ? ((%s_epv_t *)%s->ManagerEpv)->%s : %s%s)(%s);", result ? result : "",
+             result ? " = " : "", msg, pfx, msg, fn->name, o->server_prefix, fn->name, args);
+    free(args);
+    free(pfx);
+}
+
+/* Marshals the [out] parameters from L into g->w, then the return value
+ * (lvalue ret; NULL for void). */
+static void server_marshal_out(Gen *g, Interface *itf, Func *fn, const char *ret)
+{
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
         if (!p->out)
@@ -177,23 +187,26 @@ static void server_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
         } else if (v.ptr_kind == PTR_REF) {
             gen_write_pointee(g, &v, lv);
         } else {
-            gen_open(g, "if (arpc_ndr_w_ref_id(&s->w, %s)) {", lv);
+            gen_open(g, "if (arpc_ndr_w_ref_id(%s, %s)) {", g->w, lv);
             gen_write_pointee(g, &v, lv);
             gen_close(g);
         }
         free(lv);
     }
-    if (has_ret) {
+    if (ret) {
         View rv = {.type = fn->ret, .prefix = "L->"};
-        gen_write(g, &rv, "L->idl_ret", M_FULL);
+        gen_write(g, &rv, ret, M_FULL);
     }
-    g->ind = 0;
-    fprintf(f, "}\n\n");
+}
 
-    /* free */
-    fprintf(f, "static void %s_free(arpc_server_call *s, struct %s_locals *L)\n{\n", sn, sn);
+/* static void NAME_free(arpc_ndr_reader *r, struct NAME_locals *L): frees
+ * what the stub allocated (with r->free), tolerating a partly filled L */
+static void server_free_fn(Gen *g, Interface *itf, Func *fn, const char *sn)
+{
+    fprintf(g->f, "static void %s_free(arpc_ndr_reader *r, struct %s_locals *L)\n{\n", sn, sn);
     g->ind = 1;
-    gen_line(g, "(void)s;");
+    g->r = "r";
+    gen_line(g, "(void)r;");
     gen_line(g, "(void)L;");
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
@@ -217,7 +230,30 @@ static void server_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
         free(lv);
     }
     g->ind = 0;
+    fprintf(g->f, "}\n\n");
+}
+
+static void server_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
+{
+    char *sn = xasprintf("%s_%s", itf->name, fn->name);
+    int has_ret = !type_is_void(fn->ret);
+    FILE *f = g->f;
+
+    server_locals(g, itf, fn, sn, 1);
+
+    /* body: unmarshal, call, marshal */
+    fprintf(f, "static void %s_body(arpc_server_call *s, struct %s_locals *L)\n{\n", sn, sn);
+    g->ind = 1;
+    g->w = "&s->w";
+    g->r = "&s->r";
+    gen_line(g, "(void)L;");
+    server_unmarshal_in(g, itf, fn);
+    server_call_manager(g, itf, fn, o, "s->msg", has_ret ? "L->idl_ret" : NULL, NULL);
+    server_marshal_out(g, itf, fn, has_ret ? "L->idl_ret" : NULL);
+    g->ind = 0;
     fprintf(f, "}\n\n");
+
+    server_free_fn(g, itf, fn, sn);
 
     /* the dispatch function */
     fprintf(f, "static void __RPC_STUB %s_stub(PRPC_MESSAGE msg)\n{\n", sn);
@@ -230,12 +266,81 @@ static void server_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
     fprintf(f, "        %s_body(&s, &L);\n", sn);
     fprintf(f, "        arpc_server_call_reply(&s);\n");
     fprintf(f, "    }\n    RpcFinally\n    {\n");
-    fprintf(f, "        %s_free(&s, &L);\n", sn);
+    fprintf(f, "        %s_free(&s.r, &L);\n", sn);
     fprintf(f, "        if (RpcAbnormalTermination())\n");
     fprintf(f, "            arpc_ndr_writer_free(&s.w);\n");
     fprintf(f, "    }\n    RpcEndFinally\n}\n\n");
     free(sn);
-    free(pfx);
+}
+
+/* [async]: the locals become a heap context that lives until the runtime
+ * calls NAME_free_ctx; NAME_reply marshals the [out] parameters and the
+ * return value when the manager calls RpcAsyncCompleteCall. */
+static void server_async_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
+{
+    char *sn = xasprintf("%s_%s", itf->name, fn->name);
+    int has_ret = !type_is_void(fn->ret);
+    char *rt = has_ret ? type_decl(fn->ret, "", 1) : NULL;
+    FILE *f = g->f;
+
+    server_locals(g, itf, fn, sn, 0);
+
+    fprintf(f, "static void %s_in(arpc_server_call *s, struct %s_locals *L)\n{\n", sn, sn);
+    g->ind = 1;
+    g->w = NULL;
+    g->r = "&s->r";
+    gen_line(g, "(void)s;");
+    gen_line(g, "(void)L;");
+    server_unmarshal_in(g, itf, fn);
+    g->ind = 0;
+    fprintf(f, "}\n\n");
+
+    fprintf(f, "static void %s_reply(arpc_ndr_writer *w, void *ctx, const void *reply)\n{\n", sn);
+    fprintf(f, "    struct %s_locals *L = (struct %s_locals *)ctx;\n\n", sn, sn);
+    g->ind = 1;
+    g->w = "w";
+    g->r = NULL;
+    gen_line(g, "(void)w;");
+    gen_line(g, "(void)L;");
+    gen_line(g, "(void)reply;");
+    char *ret = has_ret ? xasprintf("(*(const %s *)reply)", rt) : NULL;
+    server_marshal_out(g, itf, fn, ret);
+    free(ret);
+    g->ind = 0;
+    fprintf(f, "}\n\n");
+
+    server_free_fn(g, itf, fn, sn);
+
+    fprintf(f, "static void %s_free_ctx(void *ctx)\n{\n", sn);
+    fprintf(f, "    arpc_ndr_reader r = {0};\n\n");
+    fprintf(f, "    r.free = MIDL_user_free;\n");
+    fprintf(f, "    %s_free(&r, (struct %s_locals *)ctx);\n", sn, sn);
+    fprintf(f, "    free(ctx);\n}\n\n");
+
+    fprintf(f, "static void __RPC_STUB %s_stub(PRPC_MESSAGE msg)\n{\n", sn);
+    fprintf(f, "    arpc_server_call s;\n");
+    fprintf(f, "    struct %s_locals *L;\n", sn);
+    fprintf(f, "    PRPC_ASYNC_STATE idl_async;\n\n");
+    fprintf(f, "    arpc_server_call_begin(&s, msg);\n");
+    fprintf(f, "    s.r.alloc = MIDL_user_allocate;\n");
+    fprintf(f, "    s.r.free = MIDL_user_free;\n");
+    fprintf(f, "    L = (struct %s_locals *)arpc_async_ctx_alloc(sizeof *L);\n", sn);
+    fprintf(f, "    RpcTryExcept\n    {\n");
+    fprintf(f, "        %s_in(&s, L);\n", sn);
+    fprintf(f, "    }\n    RpcExcept(1)\n    {\n");
+    fprintf(f, "        %s_free_ctx(L);\n", sn);
+    fprintf(f, "        RpcRaiseException(RpcExceptionCode());\n");
+    fprintf(f, "    }\n    RpcEndExcept\n");
+    fprintf(f, "    /* from here on the runtime owns L; the manager completes the call with\n");
+    fprintf(f, "       RpcAsyncCompleteCall(idl_async, %s) */\n", has_ret ? "&ret" : "NULL");
+    fprintf(f, "    idl_async = arpc_server_call_go_async(&s, %s_reply, %s_free_ctx, L, %s%s%s);\n", sn, sn,
+            has_ret ? "sizeof(" : "0", has_ret ? rt : "", has_ret ? ")" : "");
+    g->ind = 1;
+    server_call_manager(g, itf, fn, o, "msg", NULL, "idl_async");
+    g->ind = 0;
+    fprintf(f, "}\n\n");
+    free(rt);
+    free(sn);
 }
 
 void emit_server(FILE *f, Program *p, const Options *o)
@@ -243,6 +348,12 @@ void emit_server(FILE *f, Program *p, const Options *o)
     Gen g = {.f = f, .w = "&s->w", .r = "&s->r", .side = 's'};
     fprintf(f, "/* Server stubs - generated by asyncrpc-idl from %s; do not edit. */\n\n", idl_basename(o->input));
     fprintf(f, "#include \"%s\"\n#include \"arpc_stub.h\"\n\n", o->header_include);
+    for (int i = 0, done = 0; i < p->nifaces && !done; i++)
+        for (int j = 0; j < p->ifaces[i]->nfuncs && !done; j++)
+            if (!p->ifaces[i]->is_local && p->ifaces[i]->funcs[j]->is_async) {
+                fprintf(f, "#include <stdlib.h>\n\n");  /* free() of [async] contexts */
+                done = 1;
+            }
     gen_preamble(&g);
     for (int i = 0; i < p->nifaces; i++)
         if (!p->ifaces[i]->is_local) {
@@ -256,8 +367,12 @@ void emit_server(FILE *f, Program *p, const Options *o)
             continue;
         g.itf = itf;
         char *pfx = iface_prefix(itf);
-        for (int j = 0; j < itf->nfuncs; j++)
-            server_proc(&g, itf, itf->funcs[j], o);
+        for (int j = 0; j < itf->nfuncs; j++) {
+            if (itf->funcs[j]->is_async)
+                server_async_proc(&g, itf, itf->funcs[j], o);
+            else
+                server_proc(&g, itf, itf->funcs[j], o);
+        }
         fprintf(f, "static RPC_DISPATCH_FUNCTION %s_table[] = {\n", itf->name);
         for (int j = 0; j < itf->nfuncs; j++)
             fprintf(f, "    %s_%s_stub,\n", itf->name, itf->funcs[j]->name);

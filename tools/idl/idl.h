@@ -224,7 +224,7 @@ void parse_acf(Program *p, const char *text, const char *file);
 /* Resolves handle rules, pointer defaults and checks what is supported. */
 void check_program(Program *p);
 /* Fails (file:line:col) when the stub generators cannot handle p yet:
- * [async] procedures and pipe parameters. */
+ * pipe parameters ([async] or not). */
 void check_stub_support(Program *p);
 
 /* --------------------------------------------------------------- types.c */

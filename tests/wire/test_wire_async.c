@@ -1,0 +1,374 @@
+/* [async] procedures over the wire, with generated stubs: the call returns
+ * at once, the notification comes through each mechanism, RpcAsyncCompleteCall
+ * unmarshals [out] parameters and the return value; the server completes
+ * from another thread, aborts, or sees a cancel; synchronous calls on the
+ * same binding go on while async calls are pending; 1,000 async calls share
+ * one connection.  ncacn_ip_tcp, and ncalrpc on POSIX. */
+#include <windows.h>
+#include <rpc.h>
+#include <rpcasync.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "wire_async.h"
+#include "wire_async_manager.h"
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+static char string_binding[256];
+
+static RPC_BINDING_HANDLE bind_to(void)
+{
+    RPC_BINDING_HANDLE h = NULL;
+    assert_int_equal(RpcBindingFromStringBindingA((RPC_CSTR)string_binding, &h), RPC_S_OK);
+    return h;
+}
+
+static int start_server(const char *protseq)
+{
+    static int listening;
+    if (RpcServerUseProtseqA((RPC_CSTR)protseq, 10, NULL) != RPC_S_OK)
+        return -1;
+    if (!listening) {
+        if (RpcServerRegisterIf(wire_async_v1_0_s_ifspec, NULL, NULL) != RPC_S_OK ||
+            RpcServerListen(1, RPC_C_LISTEN_MAX_CALLS_DEFAULT, TRUE) != RPC_S_OK)
+            return -1;
+        listening = 1;
+    }
+    RPC_BINDING_VECTOR *v = NULL;
+    if (RpcServerInqBindings(&v) != RPC_S_OK)
+        return -1;
+    int found = -1;
+    for (ULONG i = 0; i < v->Count && found; i++) {
+        RPC_CSTR s = NULL, ps = NULL, ep = NULL;
+        RpcBindingToStringBindingA(v->BindingH[i], &s);
+        RpcStringBindingParseA(s, NULL, &ps, NULL, &ep, NULL);
+        if (!strcmp((char *)ps, protseq)) {
+            snprintf(string_binding, sizeof string_binding, "%s:%s[%s]", protseq,
+                     strcmp(protseq, "ncacn_ip_tcp") ? "" : "127.0.0.1", (char *)ep);
+            found = 0;
+        }
+        RpcStringFreeA(&s);
+        RpcStringFreeA(&ps);
+        RpcStringFreeA(&ep);
+    }
+    RpcBindingVectorFree(&v);
+    return found;
+}
+
+static int setup_tcp(void **state)
+{
+    (void)state;
+    return start_server("ncacn_ip_tcp");
+}
+
+#if !defined(_WIN32)
+static int setup_lrpc(void **state)
+{
+    (void)state;
+    return start_server("ncalrpc");
+}
+#endif
+
+static void init(RPC_ASYNC_STATE *a, RPC_NOTIFICATION_TYPES type)
+{
+    assert_int_equal(RpcAsyncInitializeHandle(a, sizeof *a), RPC_S_OK);
+    a->NotificationType = type;
+    a->UserInfo = a;
+}
+
+/* ------------------------------------------------------------ results */
+
+static void test_event_out_params_and_reply(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    RPC_ASYNC_STATE a;
+    init(&a, RpcNotificationTypeEvent);
+    a.u.hEvent = CreateEventA(NULL, FALSE, FALSE, NULL);
+    long sum = 0, product = 0;
+    AsyncAdd(&a, h, 6, 7, &sum);
+    assert_int_equal(WaitForSingleObject(a.u.hEvent, 10000), WAIT_OBJECT_0);
+    assert_int_equal(a.Event, RpcCallComplete);
+    assert_int_equal(RpcAsyncGetCallStatus(&a), RPC_S_OK);
+    assert_int_equal(RpcAsyncCompleteCall(&a, &product), RPC_S_OK);
+    assert_int_equal(sum, 13);
+    assert_int_equal(product, 42);
+    assert_null(a.RuntimeInfo);
+    CloseHandle(a.u.hEvent);
+    RpcBindingFree(&h);
+}
+
+static void test_polling_and_sync_call_meanwhile(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    RPC_ASYNC_STATE a;
+    init(&a, RpcNotificationTypeNone);
+    AsyncWait(&a, h, 300);
+    /* Pending: status and complete say so. */
+    assert_int_equal(RpcAsyncGetCallStatus(&a), RPC_S_ASYNC_CALL_PENDING);
+    assert_int_equal(RpcAsyncCompleteCall(&a, NULL), RPC_S_ASYNC_CALL_PENDING);
+    /* A synchronous call on the same binding while the async one is out. */
+    assert_int_equal(SyncPing(h, 41), 42);
+    RPC_STATUS st;
+    DWORD t0 = GetTickCount();
+    while ((st = RpcAsyncGetCallStatus(&a)) == RPC_S_ASYNC_CALL_PENDING && GetTickCount() - t0 < 10000)
+        Sleep(5);
+    assert_int_equal(st, RPC_S_OK);
+    assert_int_equal(RpcAsyncCompleteCall(&a, NULL), RPC_S_OK);
+    RpcBindingFree(&h);
+}
+
+static volatile LONG routine_calls;
+static volatile DWORD routine_thread;
+
+static void RPC_ENTRY routine(PRPC_ASYNC_STATE pAsync, void *ctx, RPC_ASYNC_EVENT ev)
+{
+    (void)ctx;
+    if (ev == RpcCallComplete && pAsync->UserInfo == pAsync) {
+        routine_thread = GetCurrentThreadId();
+        InterlockedIncrement((LONG *)&routine_calls);
+    }
+}
+
+static void test_apc_and_callback(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    RPC_ASYNC_STATE a;
+    long sum, product = 0;
+    /* APC to the calling thread, in its alertable wait. */
+    init(&a, RpcNotificationTypeApc);
+    a.u.APC.NotificationRoutine = routine;
+    a.u.APC.hThread = 0;
+    routine_calls = 0;
+    AsyncAdd(&a, h, 2, 3, &sum);
+    DWORD t0 = GetTickCount();
+    while (routine_calls == 0 && GetTickCount() - t0 < 10000)
+        SleepEx(100, TRUE);
+    assert_int_equal(routine_calls, 1);
+    assert_int_equal(routine_thread, GetCurrentThreadId());
+    assert_int_equal(RpcAsyncCompleteCall(&a, &product), RPC_S_OK);
+    assert_int_equal(product, 6);
+    /* Callback, on a runtime thread. */
+    init(&a, RpcNotificationTypeCallback);
+    a.u.NotificationRoutine = routine;
+    routine_calls = 0;
+    AsyncAdd(&a, h, 4, 5, &sum);
+    t0 = GetTickCount();
+    while (routine_calls == 0 && GetTickCount() - t0 < 10000)
+        Sleep(5);
+    assert_int_equal(routine_calls, 1);
+    assert_true(routine_thread != GetCurrentThreadId());
+    assert_int_equal(RpcAsyncCompleteCall(&a, &product), RPC_S_OK);
+    assert_int_equal(product, 20);
+    assert_int_equal(sum, 9);
+    RpcBindingFree(&h);
+}
+
+static void test_ioc_exact_packet(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    RPC_ASYNC_STATE a;
+    OVERLAPPED ov;
+    init(&a, RpcNotificationTypeIoc);
+    a.u.IOC.hIOPort = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    a.u.IOC.dwNumberOfBytesTransferred = 77;
+    a.u.IOC.dwCompletionKey = 0xabc;
+    a.u.IOC.lpOverlapped = &ov;
+    long sum, product = 0;
+    AsyncAdd(&a, h, 10, 10, &sum);
+    DWORD bytes = 0;
+    ULONG_PTR key = 0;
+    LPOVERLAPPED got = NULL;
+    assert_true(GetQueuedCompletionStatus(a.u.IOC.hIOPort, &bytes, &key, &got, 10000));
+    assert_int_equal(bytes, 77);
+    assert_int_equal(key, 0xabc);
+    assert_ptr_equal(got, &ov);
+    assert_false(GetQueuedCompletionStatus(a.u.IOC.hIOPort, &bytes, &key, &got, 100));
+    assert_int_equal(RpcAsyncCompleteCall(&a, &product), RPC_S_OK);
+    assert_int_equal(product, 100);
+    CloseHandle(a.u.IOC.hIOPort);
+    RpcBindingFree(&h);
+}
+
+/* ------------------------------------------------------------ failures */
+
+static RPC_STATUS run_to_completion(RPC_ASYNC_STATE *a)
+{
+    DWORD t0 = GetTickCount();
+    while (RpcAsyncGetCallStatus(a) == RPC_S_ASYNC_CALL_PENDING && GetTickCount() - t0 < 10000)
+        Sleep(5);
+    return RpcAsyncCompleteCall(a, NULL);
+}
+
+static void test_server_abort_and_exception(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    RPC_ASYNC_STATE a;
+    init(&a, RpcNotificationTypeNone);
+    AsyncFail(&a, h, 0x5151);
+    assert_int_equal(run_to_completion(&a), 0x5151);
+    init(&a, RpcNotificationTypeNone);
+    AsyncFail(&a, h, 0xDEAD); /* the manager raises before the hand-off */
+    assert_int_equal(run_to_completion(&a), RPC_S_CALL_FAILED_DNE);
+    /* The binding's connection is fine afterwards. */
+    long sum, product = 0;
+    init(&a, RpcNotificationTypeNone);
+    AsyncAdd(&a, h, 3, 3, &sum);
+    while (RpcAsyncGetCallStatus(&a) == RPC_S_ASYNC_CALL_PENDING)
+        Sleep(1);
+    assert_int_equal(RpcAsyncCompleteCall(&a, &product), RPC_S_OK);
+    assert_int_equal(product, 9);
+    RpcBindingFree(&h);
+}
+
+static void test_abortive_cancel(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    RPC_ASYNC_STATE a;
+    init(&a, RpcNotificationTypeEvent);
+    a.u.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    LONG late = wire_async_completed_late;
+    AsyncWait(&a, h, 2000);
+    DWORD t0 = GetTickCount();
+    assert_int_equal(RpcAsyncCancelCall(&a, TRUE), RPC_S_OK);
+    /* Prompt: long before the server's 2 s. */
+    assert_int_equal(WaitForSingleObject(a.u.hEvent, 1500), WAIT_OBJECT_0);
+    assert_true(GetTickCount() - t0 < 1500);
+    assert_int_equal(RpcAsyncCompleteCall(&a, NULL), RPC_S_CALL_CANCELLED);
+    /* The server still finishes; its reply is dropped without a second notification. */
+    ResetEvent(a.u.hEvent);
+    t0 = GetTickCount();
+    while (wire_async_completed_late == late && GetTickCount() - t0 < 10000)
+        Sleep(10);
+    assert_true(wire_async_completed_late > late);
+    assert_int_equal(SyncPing(h, 1), 2);
+    assert_int_equal(WaitForSingleObject(a.u.hEvent, 100), WAIT_TIMEOUT);
+    CloseHandle(a.u.hEvent);
+    RpcBindingFree(&h);
+}
+
+static void test_nonabortive_cancel_reaches_server(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    RPC_ASYNC_STATE a;
+    init(&a, RpcNotificationTypeNone);
+    LONG seen = wire_async_cancel_seen;
+    wire_async_cancel_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    AsyncWait(&a, h, 5000);
+    Sleep(50);
+    assert_int_equal(RpcAsyncCancelCall(&a, FALSE), RPC_S_OK);
+    /* The server's subscription fires and its polling sees the cancel; it
+     * then completes normally, which is what the client gets. */
+    assert_int_equal(WaitForSingleObject(wire_async_cancel_event, 5000), WAIT_OBJECT_0);
+    assert_int_equal(run_to_completion(&a), RPC_S_OK);
+    assert_true(wire_async_cancel_seen > seen);
+    CloseHandle(wire_async_cancel_event);
+    wire_async_cancel_event = NULL;
+    RpcBindingFree(&h);
+}
+
+/* ------------------------------------------------------------ scale */
+
+enum { MANY = 1000 };
+
+static void test_thousand_calls_one_connection(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    static RPC_ASYNC_STATE a[MANY];
+    static long sum[MANY];
+    static int seen[MANY];
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    for (int i = 0; i < MANY; i++) {
+        init(&a[i], RpcNotificationTypeIoc);
+        a[i].u.IOC.hIOPort = port;
+        a[i].u.IOC.dwCompletionKey = (ULONG_PTR)i;
+        a[i].u.IOC.lpOverlapped = (LPOVERLAPPED)&a[i];
+        seen[i] = 0;
+        AsyncAdd(&a[i], h, i, 2, &sum[i]);
+    }
+    for (int n = 0; n < MANY; n++) {
+        DWORD bytes;
+        ULONG_PTR key = 0;
+        LPOVERLAPPED ov = NULL;
+        assert_true(GetQueuedCompletionStatus(port, &bytes, &key, &ov, 10000));
+        assert_true(key < MANY);
+        assert_ptr_equal(ov, &a[key]);
+        seen[key]++;
+    }
+    DWORD bytes;
+    ULONG_PTR key;
+    LPOVERLAPPED ov;
+    assert_false(GetQueuedCompletionStatus(port, &bytes, &key, &ov, 50));
+    for (int i = 0; i < MANY; i++) {
+        long product = -1;
+        assert_int_equal(seen[i], 1);
+        assert_int_equal(RpcAsyncCompleteCall(&a[i], &product), RPC_S_OK);
+        assert_int_equal(product, 2 * i);
+        assert_int_equal(sum[i], i + 2);
+    }
+    CloseHandle(port);
+    RpcBindingFree(&h);
+}
+
+static void test_start_errors(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    RPC_ASYNC_STATE a;
+    long sum;
+    volatile unsigned long code = 0;
+    /* A handle not initialised: the stub raises, nothing is sent. */
+    memset(&a, 0, sizeof a);
+    RpcTryExcept {
+        AsyncAdd(&a, h, 1, 2, &sum);
+    } RpcExcept(1) {
+        code = RpcExceptionCode();
+    } RpcEndExcept
+    assert_int_equal(code, RPC_S_INVALID_ASYNC_HANDLE);
+    /* Nobody listening: the call fails at once, as a raise. */
+    RPC_BINDING_HANDLE dead = NULL;
+    assert_int_equal(RpcBindingFromStringBindingA((RPC_CSTR) "ncacn_ip_tcp:127.0.0.1[1]", &dead), RPC_S_OK);
+    init(&a, RpcNotificationTypeNone);
+    code = 0;
+    RpcTryExcept {
+        AsyncAdd(&a, dead, 1, 2, &sum);
+    } RpcExcept(1) {
+        code = RpcExceptionCode();
+    } RpcEndExcept
+    assert_int_equal(code, RPC_S_SERVER_UNAVAILABLE);
+    assert_int_equal(RpcAsyncGetCallStatus(&a), RPC_S_INVALID_BINDING); /* no call was made */
+    RpcBindingFree(&dead);
+    RpcBindingFree(&h);
+}
+
+#define ASYNC_TESTS                                                                                  \
+    cmocka_unit_test(test_event_out_params_and_reply), cmocka_unit_test(test_polling_and_sync_call_meanwhile), \
+        cmocka_unit_test(test_apc_and_callback), cmocka_unit_test(test_ioc_exact_packet),             \
+        cmocka_unit_test(test_server_abort_and_exception), cmocka_unit_test(test_abortive_cancel),    \
+        cmocka_unit_test(test_nonabortive_cancel_reaches_server),                                     \
+        cmocka_unit_test(test_thousand_calls_one_connection), cmocka_unit_test(test_start_errors)
+
+int main(void)
+{
+    int failures = 0;
+    const struct CMUnitTest tcp[] = {ASYNC_TESTS};
+    failures += cmocka_run_group_tests_name("async over ncacn_ip_tcp", tcp, setup_tcp, NULL);
+#if !defined(_WIN32)
+    const struct CMUnitTest lrpc[] = {ASYNC_TESTS};
+    failures += cmocka_run_group_tests_name("async over ncalrpc", lrpc, setup_lrpc, NULL);
+#endif
+    RpcMgmtStopServerListening(NULL);
+    RpcMgmtWaitServerListen();
+    return failures;
+}
