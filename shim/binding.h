@@ -66,8 +66,10 @@ RPC_STATUS arpc_client_conn_open_bound(arpc_binding *b, const RPC_CLIENT_INTERFA
 uint32_t arpc_binding_call_timeout(arpc_binding *b);
 
 /* Client: send the request, wait for the whole response (client.c). */
+/* *drep: the response's data representation (the server's byte order). */
 RPC_STATUS arpc_client_send_receive(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, unsigned opnum,
-                                    const uint8_t *stub, size_t len, uint8_t **reply, size_t *reply_len);
+                                    const uint8_t *stub, size_t len, uint8_t **reply, size_t *reply_len,
+                                    uint32_t *drep);
 void arpc_client_drop_connections(arpc_binding *b);
 
 /* Client, asynchronous (client_async.c): start a call on the binding's

@@ -5,6 +5,7 @@
  * saw any failure other than a fault is closed, never reused. */
 #include <stdlib.h>
 #include <string.h>
+#include "arpc_ndr.h"
 #include "binding.h"
 
 #define ARPC_CLIENT_MAX_REPLY (256u << 20) /* largest response we reassemble */
@@ -162,7 +163,7 @@ RPC_STATUS arpc_client_conn_open_bound(arpc_binding *b, const RPC_CLIENT_INTERFA
 
 /* Read fragments of call_id's response until the last one. */
 static RPC_STATUS receive_response(arpc_binding *b, arpc_client_conn *cc, uint32_t call_id, arpc_reassembly *out,
-                                   int *fault)
+                                   uint32_t *drep, int *fault)
 {
     *fault = 0;
     for (;;) {
@@ -184,8 +185,10 @@ static RPC_STATUS receive_response(arpc_binding *b, arpc_client_conn *cc, uint32
         }
         if (p.h.ptype != ARPC_PT_RESPONSE)
             return RPC_S_PROTOCOL_ERROR;
-        if (!out->limit)
+        if (!out->limit) {
             arpc_reassembly_init(out, ARPC_CLIENT_MAX_REPLY, p.u.response.alloc_hint);
+            *drep = p.h.drep[0] | (uint32_t)p.h.drep[1] << 8 | (uint32_t)p.h.drep[2] << 16;
+        }
         if ((st = arpc_reassembly_add(out, p.stub, p.stub_len)) != RPC_S_OK)
             return st == RPC_S_SERVER_OUT_OF_MEMORY ? RPC_S_OUT_OF_MEMORY : st;
         if (p.h.flags & ARPC_PFC_LAST_FRAG)
@@ -194,8 +197,10 @@ static RPC_STATUS receive_response(arpc_binding *b, arpc_client_conn *cc, uint32
 }
 
 RPC_STATUS arpc_client_send_receive(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, unsigned opnum,
-                                    const uint8_t *stub, size_t len, uint8_t **reply, size_t *reply_len)
+                                    const uint8_t *stub, size_t len, uint8_t **reply, size_t *reply_len,
+                                    uint32_t *drep)
 {
+    *drep = ARPC_NDR_DREP_LE;
     *reply = NULL;
     *reply_len = 0;
     if (opnum > 0xFFFF)
@@ -222,7 +227,7 @@ RPC_STATUS arpc_client_send_receive(arpc_binding *b, const RPC_CLIENT_INTERFACE 
                                     b->has_object ? &b->object : NULL, stub, len, arpc_binding_call_timeout(b));
         sent = st == RPC_S_OK;
         if (sent)
-            st = receive_response(b, cc, call_id, &r, &fault);
+            st = receive_response(b, cc, call_id, &r, drep, &fault);
     }
     if (st == RPC_S_OK || fault) {
         arpc_mutex_lock(&b->lock);

@@ -77,18 +77,20 @@ ARPC_API void arpc_client_call_invoke(arpc_client_call *c)
         size_t len;
         unsigned char *request = arpc_ndr_writer_take(&c->w, &len);
         uint8_t *reply;
+        uint32_t drep;
         RPC_STATUS st = arpc_client_send_receive(b, c->msg.RpcInterfaceInformation, c->msg.ProcNum, request, len,
-                                                 &reply, &c->reply_len);
+                                                 &reply, &c->reply_len, &drep);
         free(request);
         if (st != RPC_S_OK)
             RpcRaiseException(st);
         c->reply = reply;
+        c->msg.DataRepresentation = drep;
         break;
     }
     default:
         RpcRaiseException(RPC_S_WRONG_KIND_OF_BINDING);
     }
-    arpc_ndr_reader_init(&c->r, c->reply, c->reply_len, ARPC_NDR_DREP_LE);
+    arpc_ndr_reader_init(&c->r, c->reply, c->reply_len, c->msg.DataRepresentation);
 }
 
 ARPC_API void arpc_client_call_end(arpc_client_call *c)

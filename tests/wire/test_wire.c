@@ -349,6 +349,28 @@ static void test_unknown_interface_and_procedure(void **state)
     RpcBindingFree(&h);
 }
 
+/* The same server over IPv6 and by name (the listener is dual-stack). */
+static void test_ipv6_and_host_names(void **state)
+{
+    (void)state;
+    const char *port = strchr(string_binding, '[');
+    char other[300];
+    static const char *hosts[] = {"::1", "localhost", ""};
+    for (int i = 0; i < 3; i++) {
+        snprintf(other, sizeof other, "ncacn_ip_tcp:%s%s", hosts[i], port);
+        RPC_BINDING_HANDLE h = bind_to(other);
+        volatile long sum = 0;
+        unsigned long code = CATCH(sum = Add(h, 20, 1));
+        if (code == RPC_S_SERVER_UNAVAILABLE && i == 0) {
+            RpcBindingFree(&h);
+            continue; /* no IPv6 loopback on this machine */
+        }
+        assert_int_equal(code, 0);
+        assert_int_equal(sum, 21);
+        RpcBindingFree(&h);
+    }
+}
+
 static void test_server_api(void **state)
 {
     (void)state;
@@ -393,7 +415,8 @@ int main(void)
         RpcBindingFree(&h);
         return failures;
     }
-    const struct CMUnitTest tcp[] = {CALL_TESTS, cmocka_unit_test(test_bad_bindings), cmocka_unit_test(test_server_api)};
+    const struct CMUnitTest tcp[] = {CALL_TESTS, cmocka_unit_test(test_bad_bindings),
+                                     cmocka_unit_test(test_ipv6_and_host_names), cmocka_unit_test(test_server_api)};
     failures += cmocka_run_group_tests_name("wire over ncacn_ip_tcp", tcp, setup_tcp, NULL);
 #if !defined(_WIN32)
     const struct CMUnitTest lrpc[] = {CALL_TESTS};
