@@ -4,6 +4,11 @@
  * from another thread, aborts, or sees a cancel; synchronous calls on the
  * same binding go on while async calls are pending; 1,000 async calls share
  * one connection.  ncacn_ip_tcp, and ncalrpc on POSIX. */
+#if !defined(_WIN32)
+#define _GNU_SOURCE /* the POSIX network layer is compiled in below */
+#else
+#include <winsock2.h>
+#endif
 #include <windows.h>
 #include <rpc.h>
 #include <rpcasync.h>
@@ -12,6 +17,18 @@
 #include <string.h>
 #include "wire_async.h"
 #include "wire_async_manager.h"
+#include "arpc_ndr.h"
+/* A raw client for the disconnect test: the platform's sockets and the PDU
+ * encoder, compiled in (they are hidden in the library). */
+#if defined(_WIN32)
+#include "../../win32/platform_win32.c"
+#include "../../win32/net_win32.c"
+#else
+#include "../../posix/platform_posix.c"
+#include "../../posix/net_posix.c"
+#endif
+#include "../../shim/pdu.c"
+#include "../../shim/loopback.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -277,6 +294,70 @@ static void test_nonabortive_cancel_reaches_server(void **state)
     RpcBindingFree(&h);
 }
 
+/* A client that sends an async request and vanishes: the server's
+ * subscription hears of it, the manager's late completion reports
+ * RPC_S_CALL_FAILED, and the call's resources are freed. */
+static void test_client_disconnect(void **state)
+{
+    (void)state;
+    if (strncmp(string_binding, "ncacn_ip_tcp", 12))
+        skip();
+    char port[16];
+    snprintf(port, sizeof port, "%s", strchr(string_binding, '[') + 1);
+    *strchr(port, ']') = 0;
+    long live = arpc_loopback_live_calls();
+    LONG failed = wire_async_complete_failed;
+    wire_async_disconnect_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+
+    arpc_socket s = ARPC_INVALID_SOCKET;
+    assert_int_equal(arpc_net_init(), RPC_S_OK);
+    assert_int_equal(arpc_tcp_connect("127.0.0.1", port, &s), RPC_S_OK);
+    const RPC_CLIENT_INTERFACE *ifc = wire_async_v1_0_c_ifspec;
+    arpc_pres_context ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.n_transfer = 1;
+    memcpy(&ctx.abstract.uuid, &ifc->InterfaceId.SyntaxGUID, sizeof ctx.abstract.uuid);
+    ctx.abstract.vers_major = ifc->InterfaceId.SyntaxVersion.MajorVersion;
+    ctx.abstract.vers_minor = ifc->InterfaceId.SyntaxVersion.MinorVersion;
+    ctx.transfer[0] = arpc_ndr20_syntax;
+    uint8_t pdu[512];
+    size_t n = arpc_pdu_write_bind(pdu, sizeof pdu, ARPC_PT_BIND, ARPC_PFC_FIRST_FRAG | ARPC_PFC_LAST_FRAG, 1, 5840,
+                                   5840, 0, &ctx, 1);
+    arpc_iovec iov = {pdu, n};
+    assert_int_equal(arpc_sock_send_all(s, &iov, 1, 5000), RPC_S_OK);
+    size_t have = 0;
+    while (have < 16 || have < (size_t)(pdu[8] | pdu[9] << 8)) { /* the bind_ack */
+        assert_int_equal(arpc_sock_wait_readable(s, 5000), RPC_S_OK);
+        long got = arpc_sock_recv(s, pdu + have, sizeof pdu - have);
+        if (got == -2)
+            continue;
+        assert_true(got > 0);
+        have += (size_t)got;
+    }
+    assert_int_equal(pdu[2], ARPC_PT_BIND_ACK);
+    uint8_t req[64];
+    uint32_t ms = 5000; /* AsyncWait(5000): opnum 1, one unsigned long */
+    n = arpc_pdu_write_request_header(req, ARPC_PFC_FIRST_FRAG | ARPC_PFC_LAST_FRAG, 2, 4, 4, 0, 1, NULL);
+    memcpy(req + n, &ms, 4);
+    iov.base = req;
+    iov.len = n + 4;
+    assert_int_equal(arpc_sock_send_all(s, &iov, 1, 5000), RPC_S_OK);
+    Sleep(200); /* the manager is running and subscribed */
+    arpc_sock_close(s);
+
+    assert_int_equal(WaitForSingleObject(wire_async_disconnect_event, 5000), WAIT_OBJECT_0);
+    DWORD t0 = GetTickCount();
+    while (wire_async_complete_failed == failed && GetTickCount() - t0 < 5000)
+        Sleep(10);
+    assert_int_equal(wire_async_complete_failed, failed + 1);
+    t0 = GetTickCount();
+    while (arpc_loopback_live_calls() != live && GetTickCount() - t0 < 5000)
+        Sleep(10);
+    assert_int_equal(arpc_loopback_live_calls(), live);
+    CloseHandle(wire_async_disconnect_event);
+    wire_async_disconnect_event = NULL;
+}
+
 /* ------------------------------------------------------------ scale */
 
 enum { MANY = 1000 };
@@ -356,7 +437,7 @@ static void test_start_errors(void **state)
     cmocka_unit_test(test_event_out_params_and_reply), cmocka_unit_test(test_polling_and_sync_call_meanwhile), \
         cmocka_unit_test(test_apc_and_callback), cmocka_unit_test(test_ioc_exact_packet),             \
         cmocka_unit_test(test_server_abort_and_exception), cmocka_unit_test(test_abortive_cancel),    \
-        cmocka_unit_test(test_nonabortive_cancel_reaches_server),                                     \
+        cmocka_unit_test(test_nonabortive_cancel_reaches_server), cmocka_unit_test(test_client_disconnect), \
         cmocka_unit_test(test_thousand_calls_one_connection), cmocka_unit_test(test_start_errors)
 
 int main(void)

@@ -10,6 +10,8 @@
 volatile LONG wire_async_cancel_seen;
 volatile LONG wire_async_completed_late;
 HANDLE wire_async_cancel_event; /* set by a subscription, when the test asks for one */
+HANDLE wire_async_disconnect_event;
+volatile LONG wire_async_complete_failed;
 
 void s_AsyncAdd(PRPC_ASYNC_STATE pAsync, handle_t h, long a, long b, long *sum)
 {
@@ -33,14 +35,23 @@ static DWORD WINAPI wait_then_complete(LPVOID p)
             InterlockedIncrement((LONG *)&wire_async_cancel_seen);
             break;
         }
+        if (wire_async_disconnect_event && WaitForSingleObject(wire_async_disconnect_event, 0) == WAIT_OBJECT_0) {
+            unsigned long queued = 0;
+            RpcServerUnsubscribeForNotification(RpcAsyncGetCallHandle(w.pAsync), RpcNotificationClientDisconnect,
+                                                &queued);
+            break;
+        }
         Sleep(10);
     }
     if (wire_async_cancel_event) {
         unsigned long queued = 99;
         RpcServerUnsubscribeForNotification(RpcAsyncGetCallHandle(w.pAsync), RpcNotificationCallCancel, &queued);
     }
-    if (RpcAsyncCompleteCall(w.pAsync, NULL) == RPC_S_OK)
+    RPC_STATUS st = RpcAsyncCompleteCall(w.pAsync, NULL);
+    if (st == RPC_S_OK)
         InterlockedIncrement((LONG *)&wire_async_completed_late);
+    else if (st == RPC_S_CALL_FAILED)
+        InterlockedIncrement((LONG *)&wire_async_complete_failed);
     return 0;
 }
 
@@ -51,6 +62,15 @@ void s_AsyncWait(PRPC_ASYNC_STATE pAsync, handle_t h, unsigned long ms)
         RPC_ASYNC_NOTIFICATION_INFO info;
         info.hEvent = wire_async_cancel_event;
         if (RpcServerSubscribeForNotification(RpcAsyncGetCallHandle(pAsync), RpcNotificationCallCancel,
+                                              RpcNotificationTypeEvent, &info) != RPC_S_OK) {
+            RpcAsyncAbortCall(pAsync, RPC_S_INTERNAL_ERROR);
+            return;
+        }
+    }
+    if (wire_async_disconnect_event) {
+        RPC_ASYNC_NOTIFICATION_INFO info;
+        info.hEvent = wire_async_disconnect_event;
+        if (RpcServerSubscribeForNotification(RpcAsyncGetCallHandle(pAsync), RpcNotificationClientDisconnect,
                                               RpcNotificationTypeEvent, &info) != RPC_S_OK) {
             RpcAsyncAbortCall(pAsync, RPC_S_INTERNAL_ERROR);
             return;
