@@ -185,6 +185,8 @@ ARPC_API RPC_STATUS RPC_ENTRY RpcAsyncCancelCall(PRPC_ASYNC_STATE pAsync, BOOL f
         arpc_call_unref(c);
         return RPC_S_INVALID_ASYNC_CALL;
     }
+    arpc_notification n;
+    n.type = RpcNotificationTypeNone;
     arpc_mutex_lock(&c->lock);
     int pending = c->state == CALL_PENDING;
     if (pending) {
@@ -193,14 +195,15 @@ ARPC_API RPC_STATUS RPC_ENTRY RpcAsyncCancelCall(PRPC_ASYNC_STATE pAsync, BOOL f
             /* Abortive: complete locally now; a late reply is dropped. */
             c->state = CALL_COMPLETE;
             c->status = RPC_S_CALL_CANCELLED;
+            arpc_call_prepare_notify_locked(c, RpcCallComplete, &n);
         }
     }
     arpc_mutex_unlock(&c->lock);
     if (pending) {
+        /* Promptly: the notification before the wire hears of the cancel. */
+        arpc_call_deliver(&n);
         if (c->hooks && c->hooks->client_cancel)
             c->hooks->client_cancel(c, fAbort ? 1 : 0);
-        if (fAbort)
-            arpc_call_notify(c, RpcCallComplete);
     }
     arpc_call_unref(c);
     return RPC_S_OK; /* "the cancellation request was processed" */

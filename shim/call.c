@@ -182,18 +182,17 @@ static RPC_STATUS queue_routine(PFN_RPCNOTIFICATION_ROUTINE routine, PRPC_ASYNC_
     return st;
 }
 
-void arpc_call_deliver(arpc_call *c, PRPC_ASYNC_STATE a, RPC_NOTIFICATION_TYPES type,
-                       const RPC_ASYNC_NOTIFICATION_INFO *info, HANDLE default_apc_thread, RPC_ASYNC_EVENT ev)
+void arpc_call_deliver(const arpc_notification *n)
 {
-    (void)c;
-    switch (type) {
+    const RPC_ASYNC_NOTIFICATION_INFO *info = &n->info;
+    switch (n->type) {
     case RpcNotificationTypeEvent:
         arpc_notify_event(info->hEvent);
         break;
     case RpcNotificationTypeApc: {
-        HANDLE t = info->APC.hThread ? info->APC.hThread : default_apc_thread;
+        HANDLE t = info->APC.hThread ? info->APC.hThread : n->apc_thread;
         if (t) /* a server handle with no thread named: nowhere to deliver */
-            queue_routine(info->APC.NotificationRoutine, a, ev, t);
+            queue_routine(info->APC.NotificationRoutine, n->first_arg, n->ev, t);
         break;
     }
     case RpcNotificationTypeIoc:
@@ -201,41 +200,44 @@ void arpc_call_deliver(arpc_call *c, PRPC_ASYNC_STATE a, RPC_NOTIFICATION_TYPES 
                          info->IOC.lpOverlapped);
         break;
     case RpcNotificationTypeHwnd:
-        arpc_notify_hwnd(info->HWND.hWnd, info->HWND.Msg, a);
+        arpc_notify_hwnd(info->HWND.hWnd, info->HWND.Msg, n->first_arg);
         break;
     case RpcNotificationTypeCallback:
-        /* Always from a runtime thread, never the thread that completed the
-         * call (it may hold its own locks) - hence the hop through the pool
-         * unless we are already on a runtime thread with no lock held. */
-        if (arpc_workq_on_runtime_thread()) {
-            RpcTryExcept {
-                info->NotificationRoutine(a, NULL, ev);
-            } RpcExcept(1) {
-            } RpcEndExcept
-        } else {
-            queue_routine(info->NotificationRoutine, a, ev, NULL);
-        }
+        /* Always through the pool: a runtime thread, never the thread that
+         * completed or cancelled the call (it may hold its own locks). */
+        queue_routine(info->NotificationRoutine, n->first_arg, n->ev, NULL);
         break;
     default: /* None: the application polls */
         break;
     }
 }
 
-void arpc_call_notify(arpc_call *c, RPC_ASYNC_EVENT ev)
+void arpc_call_prepare_notify_locked(arpc_call *c, RPC_ASYNC_EVENT ev, arpc_notification *n)
 {
-    arpc_mutex_lock(&c->lock);
     PRPC_ASYNC_STATE a = c->async;
-    HANDLE t = c->apc_thread;
-    arpc_mutex_unlock(&c->lock);
+    n->type = RpcNotificationTypeNone;
     if (!a)
         return;
-    /* Event is written before each notification (spec §2.4). */
+    /* Event is written before each notification (spec §2.4), and what the
+     * notification needs is copied now, under the lock: once the lock is
+     * dropped a polling application may complete the call and free a. */
     a->Event = ev;
+    n->ev = ev;
+    n->first_arg = a;
+    n->type = a->NotificationType;
+    n->apc_thread = c->apc_thread;
     /* MinGW declares u inline, a distinct type of the same layout. */
-    RPC_ASYNC_NOTIFICATION_INFO info;
-    _Static_assert(sizeof info == sizeof a->u, "notification info layout");
-    memcpy(&info, &a->u, sizeof info);
-    arpc_call_deliver(c, a, a->NotificationType, &info, t, ev);
+    _Static_assert(sizeof n->info == sizeof a->u, "notification info layout");
+    memcpy(&n->info, &a->u, sizeof n->info);
+}
+
+void arpc_call_notify(arpc_call *c, RPC_ASYNC_EVENT ev)
+{
+    arpc_notification n;
+    arpc_mutex_lock(&c->lock);
+    arpc_call_prepare_notify_locked(c, ev, &n);
+    arpc_mutex_unlock(&c->lock);
+    arpc_call_deliver(&n);
 }
 
 /* ------------------------------------------------------------ client side */
@@ -302,8 +304,10 @@ void arpc_call_client_result(arpc_call *c, RPC_STATUS status, const void *result
     c->status = status;
     c->result = copy;
     c->result_len = copy ? len : 0;
+    arpc_notification n;
+    arpc_call_prepare_notify_locked(c, RpcCallComplete, &n);
     arpc_mutex_unlock(&c->lock);
-    arpc_call_notify(c, RpcCallComplete);
+    arpc_call_deliver(&n);
 }
 
 void arpc_call_client_abandon(arpc_call *c)
@@ -346,10 +350,11 @@ RPC_STATUS arpc_call_server_create(const arpc_call_hooks *hooks, void *lower, si
     return RPC_S_OK;
 }
 
-void arpc_call_server_set_reply_size(arpc_call *c, size_t reply_size)
+void arpc_call_server_set_async(arpc_call *c, size_t reply_size)
 {
     arpc_mutex_lock(&c->lock);
     c->reply_size = reply_size;
+    c->is_async = 1;
     arpc_mutex_unlock(&c->lock);
 }
 

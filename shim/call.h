@@ -63,8 +63,8 @@ void arpc_call_release(arpc_call *c);
  * reply_size is the size of the procedure's return value (0 for void). */
 RPC_STATUS arpc_call_server_create(const arpc_call_hooks *hooks, void *lower, size_t reply_size, arpc_call **out);
 PRPC_ASYNC_STATE arpc_call_async(arpc_call *c);
-/* The procedure's return value size, once a stub knows the call is async. */
-void arpc_call_server_set_reply_size(arpc_call *c, size_t reply_size);
+/* The manager gets pAsync (an [async] procedure): its return value's size. */
+void arpc_call_server_set_async(arpc_call *c, size_t reply_size);
 /* Run a manager on the calling thread as the call's dispatch: the call is the
  * thread's current call for RpcServerTestCancel(NULL) and subscriptions; an
  * RPC exception leaving the manager faults the call with its code. */
@@ -86,7 +86,5 @@ void arpc_call_notify(arpc_call *c, RPC_ASYNC_EVENT ev);
 /* Run fn(arg) on a runtime worker thread.  Returns RPC_S_OK or
  * RPC_S_OUT_OF_THREADS / RPC_S_OUT_OF_MEMORY. */
 RPC_STATUS arpc_workq_submit(void (*fn)(void *), void *arg);
-/* Whether the calling thread is one of the runtime's. */
-int arpc_workq_on_runtime_thread(void);
 
 #endif /* ASYNCRPC_SHIM_CALL_H */

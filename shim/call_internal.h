@@ -38,6 +38,7 @@ struct arpc_call {
     size_t result_len;
     int cancelled;                /* client asked to cancel */
     int disconnected;             /* server: the client's connection is gone */
+    int is_async;                 /* server: the manager got pAsync (else its handle is the call) */
     HANDLE apc_thread;            /* owned duplicate: where APCs go when u.APC.hThread is 0 */
     struct arpc_subscription subs[SUB_COUNT];
     struct arpc_call *hash_next;  /* registry chain (registry lock) */
@@ -51,9 +52,18 @@ void arpc_call_ref(arpc_call *c);
 void arpc_call_unref(arpc_call *c);
 /* The call dispatched on the calling thread (server), or NULL. */
 arpc_call *arpc_call_current(void);
-/* Deliver ev for the call through type/info (not touching the engine lock). */
-void arpc_call_deliver(arpc_call *c, PRPC_ASYNC_STATE a, RPC_NOTIFICATION_TYPES type,
-                       const RPC_ASYNC_NOTIFICATION_INFO *info, HANDLE default_apc_thread, RPC_ASYNC_EVENT ev);
+/* A notification, captured under the call's lock and delivered after it. */
+typedef struct arpc_notification {
+    RPC_NOTIFICATION_TYPES type;
+    RPC_ASYNC_NOTIFICATION_INFO info;
+    HANDLE apc_thread;        /* where APCs go when info names no thread */
+    void *first_arg;          /* the routine's first argument / HWND lParam */
+    RPC_ASYNC_EVENT ev;
+} arpc_notification;
+/* With c->lock held: write pAsync->Event and capture the rest. */
+void arpc_call_prepare_notify_locked(arpc_call *c, RPC_ASYNC_EVENT ev, arpc_notification *n);
+/* With no lock held. */
+void arpc_call_deliver(const arpc_notification *n);
 /* Fire a server subscription (at most once per call). */
 void arpc_call_fire_subscription(arpc_call *c, int which);
 /* Claim the right to end a pending server call (complete, abort, fault):

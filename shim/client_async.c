@@ -31,6 +31,7 @@ typedef struct arpc_async_conn {
     arpc_mutex lock;                  /* below */
     int refs;                         /* binding + pending calls + I/O thread */
     int dead;
+    int binding_gone;                 /* RpcBindingFree'd: close once idle */
     int io_released;                  /* I/O thread only */
     uint32_t next_call_id;
     struct async_req *pending;
@@ -136,28 +137,35 @@ static RPC_STATUS on_fragment(void *ctx, const uint8_t *frag, size_t len)
         return st;
     if (p.h.ptype != ARPC_PT_RESPONSE && p.h.ptype != ARPC_PT_FAULT)
         return RPC_S_PROTOCOL_ERROR;
-    struct async_req *q = take(ac, p.h.call_id);
-    if (!q)
-        return RPC_S_OK; /* orphaned, or already failed: drop it */
-    if (p.h.ptype == ARPC_PT_FAULT) {
-        deliver(q, arpc_fault_to_status(p.u.response.status));
-        return RPC_S_OK;
-    }
-    if (!q->data.limit) {
-        arpc_reassembly_init(&q->data, ARPC_CLIENT_MAX_REPLY, p.u.response.alloc_hint);
-        q->drep = p.h.drep[0] | (uint32_t)p.h.drep[1] << 8 | (uint32_t)p.h.drep[2] << 16;
-    }
-    st = arpc_reassembly_add(&q->data, p.stub, p.stub_len);
-    if (st != RPC_S_OK || (p.h.flags & ARPC_PFC_LAST_FRAG)) {
-        deliver(q, st == RPC_S_SERVER_OUT_OF_MEMORY ? RPC_S_OUT_OF_MEMORY : st);
-        return RPC_S_OK;
-    }
-    /* More fragments to come: back on the list. */
+    /* The request stays on the pending list while its response arrives, and
+     * its data grows under the lock: a failing connection or an abortive
+     * cancel (other threads) finds it there and settles it exactly once. */
+    struct async_req *done = NULL;
+    RPC_STATUS outcome = RPC_S_OK;
     arpc_mutex_lock(&ac->lock);
-    q->next = ac->pending;
-    ac->pending = q;
+    struct async_req **pp = &ac->pending;
+    while (*pp && (*pp)->call_id != p.h.call_id)
+        pp = &(*pp)->next;
+    struct async_req *q = *pp;
+    if (q && p.h.ptype == ARPC_PT_FAULT) {
+        outcome = arpc_fault_to_status(p.u.response.status);
+    } else if (q) {
+        if (!q->data.limit) {
+            arpc_reassembly_init(&q->data, ARPC_CLIENT_MAX_REPLY, p.u.response.alloc_hint);
+            q->drep = p.h.drep[0] | (uint32_t)p.h.drep[1] << 8 | (uint32_t)p.h.drep[2] << 16;
+        }
+        outcome = arpc_reassembly_add(&q->data, p.stub, p.stub_len);
+        if (outcome == RPC_S_SERVER_OUT_OF_MEMORY)
+            outcome = RPC_S_OUT_OF_MEMORY;
+    }
+    if (q && (p.h.ptype == ARPC_PT_FAULT || outcome != RPC_S_OK || (p.h.flags & ARPC_PFC_LAST_FRAG))) {
+        *pp = q->next;
+        done = q;
+    }
     arpc_mutex_unlock(&ac->lock);
-    return RPC_S_OK;
+    if (done)
+        deliver(done, outcome);
+    return RPC_S_OK; /* no request: orphaned or already failed - dropped */
 }
 
 static void io_main(void *unused)
@@ -255,6 +263,7 @@ void arpc_client_async_drop(arpc_binding *b)
         list = ac->next;
         arpc_mutex_lock(&ac->lock);
         int idle = !ac->pending;
+        ac->binding_gone = 1;
         arpc_mutex_unlock(&ac->lock);
         if (idle)
             fail_conn(ac); /* nobody waits on it: close it now */
@@ -299,6 +308,12 @@ static void hook_destroy(arpc_call *c)
 {
     struct async_req *q = arpc_call_lower(c);
     arpc_reassembly_free(&q->data);
+    /* The binding is gone and this was the last call on its connection. */
+    arpc_mutex_lock(&q->conn->lock);
+    int close = q->conn->binding_gone && !q->conn->pending;
+    arpc_mutex_unlock(&q->conn->lock);
+    if (close)
+        fail_conn(q->conn);
     conn_unref(q->conn);
     free(q->ctx);
     free(q);

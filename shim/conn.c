@@ -207,8 +207,9 @@ void arpc_reassembly_init(arpc_reassembly *r, size_t limit, uint32_t alloc_hint)
 {
     memset(r, 0, sizeof *r);
     r->limit = limit;
-    /* The hint is the sender's word only: trust it up to a modest size. */
-    r->cap = alloc_hint < limit && alloc_hint <= (1u << 20) ? alloc_hint : 0;
+    /* The hint is the sender's word only: trust it up to a few fragments
+     * (a peer could otherwise reserve memory with tiny first fragments). */
+    r->cap = alloc_hint < limit && alloc_hint <= (64u << 10) ? alloc_hint : 0;
     if (r->cap && !(r->data = malloc(r->cap)))
         r->cap = 0;
 }

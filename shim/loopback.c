@@ -156,6 +156,7 @@ ARPC_API RPC_STATUS arpc_loopback_call(PRPC_ASYNC_STATE pAsync, arpc_loopback_ma
     p->client = client;
     st = arpc_call_server_create(&server_hooks, p, reply_size, &server);
     if (st == RPC_S_OK) {
+        arpc_call_server_set_async(server, reply_size); /* loopback managers get pAsync */
         p->refs = 2;
         p->server = server;
         arpc_call_ref(server); /* for the dispatch */

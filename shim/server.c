@@ -35,6 +35,7 @@ struct srv_if {
     unsigned flags, max_calls, max_rpc_size;
     RPC_IF_CALLBACK_FN *callback;
     int calls;                       /* in flight */
+    int unregistered;                /* retired (see RpcServerUnregisterIf) */
 };
 
 enum { TAG_LISTENER = 1, TAG_CONN = 2 };
@@ -57,6 +58,7 @@ struct srv_pending {                 /* a request still arriving */
     GUID object;
     uint32_t drep;
     arpc_reassembly data;
+    int discarding;                  /* refused (too large): swallow until the last fragment */
 };
 
 struct srv_conn {
@@ -98,6 +100,7 @@ static struct {
     arpc_mutex lock;
     arpc_cond cond;                  /* listening state changes */
     struct srv_if *ifs;
+    struct srv_if *retired;
     struct srv_listener *listeners;
     arpc_poller *poller;
     arpc_thread *io;
@@ -112,6 +115,7 @@ static void srv_init_once(void)
     arpc_mutex_init(&srv.lock);
     arpc_cond_init(&srv.cond);
     srv.next_group = 0x1000;
+    srv.max_calls = RPC_C_LISTEN_MAX_CALLS_DEFAULT; /* auto-listen interfaces, before RpcServerListen */
 }
 
 static void srv_init(void)
@@ -186,6 +190,18 @@ ARPC_API RPC_STATUS RPC_ENTRY RpcServerRegisterIf(RPC_IF_HANDLE IfSpec, UUID *Mg
     return RpcServerRegisterIf2(IfSpec, MgrTypeUuid, MgrEpv, 0, RPC_C_LISTEN_MAX_CALLS_DEFAULT, (unsigned)-1, NULL);
 }
 
+/* An unregistered interface leaves the list at once (new binds and calls
+ * no longer find it) but its record is kept on a retired list: connections
+ * that bound it still point at it, and refuse its calls with
+ * RPC_S_UNKNOWN_IF.  Retired records are small and never freed. */
+static int busy_retired_locked(RPC_IF_HANDLE IfSpec)
+{
+    for (struct srv_if *i = srv.retired; i; i = i->next)
+        if ((!IfSpec || i->ifc == IfSpec) && i->calls)
+            return 1;
+    return 0;
+}
+
 ARPC_API RPC_STATUS RPC_ENTRY RpcServerUnregisterIf(RPC_IF_HANDLE IfSpec, UUID *MgrTypeUuid,
                                                     unsigned int WaitForCallsToComplete)
 {
@@ -200,15 +216,13 @@ ARPC_API RPC_STATUS RPC_ENTRY RpcServerUnregisterIf(RPC_IF_HANDLE IfSpec, UUID *
             continue;
         }
         found = 1;
-        while (WaitForCallsToComplete && i->calls)
-            arpc_cond_wait(&srv.cond, &srv.lock);
-        if (i->calls) { /* calls still running use it: keep it, unlisted */
-            pp = &i->next;
-            continue;
-        }
         *pp = i->next;
-        free(i);
+        i->unregistered = 1;
+        i->next = srv.retired;
+        srv.retired = i;
     }
+    while (WaitForCallsToComplete && busy_retired_locked(IfSpec))
+        arpc_cond_wait(&srv.cond, &srv.lock);
     arpc_mutex_unlock(&srv.lock);
     return found || !IfSpec ? RPC_S_OK : RPC_S_UNKNOWN_IF;
 }
@@ -257,12 +271,67 @@ static void conn_close(struct srv_conn *sc)
     conn_unref(sc);                 /* the I/O thread's reference */
 }
 
-static RPC_STATUS send_fault(struct srv_conn *sc, uint32_t call_id, uint16_t context_id, RPC_STATUS st, int dne)
+/* A fault PDU; did_not_execute for calls refused before they ran. */
+static size_t make_fault(uint8_t pdu[ARPC_PDU_FAULT_HEADER_LEN], uint32_t call_id, uint16_t context_id,
+                         RPC_STATUS st, int did_not_execute)
+{
+    uint8_t flags = ARPC_PFC_FIRST_FRAG | ARPC_PFC_LAST_FRAG | (did_not_execute ? ARPC_PFC_DID_NOT_EXECUTE : 0);
+    return arpc_pdu_write_fault(pdu, flags, call_id, context_id, 0, arpc_status_to_fault(st));
+}
+
+/* A worker's fault for the call it runs. */
+static RPC_STATUS send_fault(struct srv_conn *sc, uint32_t call_id, uint16_t context_id, RPC_STATUS st)
 {
     uint8_t pdu[ARPC_PDU_FAULT_HEADER_LEN];
-    uint8_t flags = ARPC_PFC_FIRST_FRAG | ARPC_PFC_LAST_FRAG | (dne ? ARPC_PFC_DID_NOT_EXECUTE : 0);
-    size_t n = arpc_pdu_write_fault(pdu, flags, call_id, context_id, 0, arpc_status_to_fault(st));
+    size_t n = make_fault(pdu, call_id, context_id, st, 0);
     return arpc_conn_send_pdu(&sc->conn, pdu, n, SEND_TIMEOUT_MS);
+}
+
+/* The I/O thread never blocks on a send - a peer that does not read would
+ * stall every connection - so its few PDUs (bind_ack, faults refusing a
+ * call) go out from a worker, holding a reference on the connection. */
+struct io_send_job {
+    struct srv_conn *sc;
+    size_t len;
+    uint8_t data[];
+};
+
+static void io_send_run(void *arg)
+{
+    struct io_send_job *j = arg;
+    if (arpc_conn_send_pdu(&j->sc->conn, j->data, j->len, SEND_TIMEOUT_MS) != RPC_S_OK)
+        arpc_sock_shutdown(j->sc->conn.s); /* the I/O thread then closes it */
+    conn_unref(j->sc);
+    free(j);
+}
+
+static RPC_STATUS io_send(struct srv_conn *sc, const uint8_t *pdu, size_t len)
+{
+    struct io_send_job *j = malloc(sizeof *j + len);
+    if (!j)
+        return RPC_S_OUT_OF_MEMORY;
+    j->sc = sc;
+    j->len = len;
+    memcpy(j->data, pdu, len);
+    arpc_mutex_lock(&srv.lock);
+    sc->refs++;
+    arpc_mutex_unlock(&srv.lock);
+    RPC_STATUS st = arpc_workq_submit(io_send_run, j);
+    if (st != RPC_S_OK) {
+        arpc_mutex_lock(&srv.lock);
+        sc->refs--; /* the I/O thread still holds one */
+        arpc_mutex_unlock(&srv.lock);
+        free(j);
+    }
+    return st;
+}
+
+/* A fault for a call the server refuses before running it. */
+static void io_send_fault(struct srv_conn *sc, uint32_t call_id, uint16_t context_id, RPC_STATUS st)
+{
+    uint8_t pdu[ARPC_PDU_FAULT_HEADER_LEN];
+    size_t n = make_fault(pdu, call_id, context_id, st, 1);
+    io_send(sc, pdu, n);
 }
 
 static RPC_STATUS on_bind(struct srv_conn *sc, const arpc_pdu *p)
@@ -316,14 +385,26 @@ static RPC_STATUS on_bind(struct srv_conn *sc, const arpc_pdu *p)
                                          res, n);
     if (!len)
         return RPC_S_PROTOCOL_ERROR;
-    return arpc_conn_send_pdu(&sc->conn, out, len, SEND_TIMEOUT_MS);
+    return io_send(sc, out, len);
 }
 
-static struct srv_if *context_if(struct srv_conn *sc, uint16_t id)
+/* The interface a presentation context names now (srv.lock held): one
+ * unregistered since the bind is replaced by its re-registration, if any. */
+static struct srv_if *context_if_locked(struct srv_conn *sc, uint16_t id)
 {
-    for (int i = 0; i < sc->n_contexts; i++)
-        if (sc->contexts[i].id == id)
-            return sc->contexts[i].iface;
+    for (int i = 0; i < sc->n_contexts; i++) {
+        if (sc->contexts[i].id != id)
+            continue;
+        struct srv_if *iface = sc->contexts[i].iface;
+        if (iface->unregistered) {
+            const RPC_SYNTAX_IDENTIFIER *was = &iface->ifc->InterfaceId;
+            arpc_syntax_id want = {was->SyntaxGUID, was->SyntaxVersion.MajorVersion, was->SyntaxVersion.MinorVersion};
+            struct srv_if *now = find_if_locked(&want);
+            if (now)
+                sc->contexts[i].iface = iface = now;
+        }
+        return iface;
+    }
     return NULL;
 }
 
@@ -341,7 +422,7 @@ static RPC_STATUS async_reply(struct srv_call *k, const void *reply)
         st = (RPC_STATUS)RpcExceptionCode();
     } RpcEndExcept
     if (st != RPC_S_OK) {
-        send_fault(k->sc, k->call_id, k->context_id, st, 0);
+        send_fault(k->sc, k->call_id, k->context_id, st);
     } else {
         st = arpc_conn_send_response(&k->sc->conn, k->call_id, k->context_id, w.data, w.len, SEND_TIMEOUT_MS);
     }
@@ -363,7 +444,7 @@ static RPC_STATUS call_reply_hook(arpc_call *c, const void *reply)
 static void call_fault_hook(arpc_call *c, RPC_STATUS code)
 {
     struct srv_call *k = arpc_call_lower(c);
-    send_fault(k->sc, k->call_id, k->context_id, code, 0);
+    send_fault(k->sc, k->call_id, k->context_id, code);
 }
 
 static void call_destroy_hook(arpc_call *c)
@@ -425,10 +506,10 @@ static void serve(void *arg)
 
 static void dispatch(struct srv_conn *sc, struct srv_pending *p)
 {
-    struct srv_if *iface = context_if(sc, p->context_id);
     RPC_STATUS refuse = RPC_S_OK;
     arpc_mutex_lock(&srv.lock);
-    if (!iface)
+    struct srv_if *iface = context_if_locked(sc, p->context_id);
+    if (!iface || iface->unregistered)
         refuse = RPC_S_UNKNOWN_IF;
     else if (p->opnum >= iface->ifc->DispatchTable->DispatchTableCount)
         refuse = RPC_S_PROCNUM_OUT_OF_RANGE;
@@ -443,7 +524,7 @@ static void dispatch(struct srv_conn *sc, struct srv_pending *p)
     }
     arpc_mutex_unlock(&srv.lock);
     if (refuse != RPC_S_OK) {
-        send_fault(sc, p->call_id, p->context_id, refuse, 1);
+        io_send_fault(sc, p->call_id, p->context_id, refuse);
         arpc_reassembly_free(&p->data);
         return;
     }
@@ -476,18 +557,19 @@ static void dispatch(struct srv_conn *sc, struct srv_pending *p)
         if (st == RPC_S_OK)
             return;
         /* The call object owns k now: abandoning it runs the destroy hook. */
-        send_fault(sc, p->call_id, p->context_id, st, 1);
+        io_send_fault(sc, p->call_id, p->context_id, st);
         arpc_call_server_abandon(c);
         arpc_call_release(c);
         return;
     }
-    send_fault(sc, p->call_id, p->context_id, st, 1);
+    io_send_fault(sc, p->call_id, p->context_id, st);
     free(k);
     arpc_reassembly_free(&p->data);
     arpc_mutex_lock(&srv.lock);
     iface->calls--;
     srv.calls--;
     sc->refs--; /* the I/O thread still holds one */
+    arpc_cond_broadcast(&srv.cond);
     arpc_mutex_unlock(&srv.lock);
 }
 
@@ -504,18 +586,26 @@ static struct srv_pending *take_pending(struct srv_conn *sc, uint32_t call_id)
     return NULL;
 }
 
+static void pending_free(struct srv_pending *req)
+{
+    arpc_reassembly_free(&req->data);
+    free(req);
+}
+
 static RPC_STATUS on_request(struct srv_conn *sc, const arpc_pdu *p)
 {
     struct srv_pending *req = take_pending(sc, p->h.call_id);
     if (p->h.flags & ARPC_PFC_FIRST_FRAG) {
-        if (req)
+        if (req) {
+            pending_free(req);
             return RPC_S_PROTOCOL_ERROR; /* a call id that is already arriving */
+        }
         if (sc->n_pending >= ARPC_SERVER_MAX_PENDING)
             return RPC_S_PROTOCOL_ERROR;
         if (!(req = calloc(1, sizeof *req)))
             return RPC_S_OUT_OF_MEMORY;
-        struct srv_if *iface = context_if(sc, p->u.request.context_id);
         arpc_mutex_lock(&srv.lock);
+        struct srv_if *iface = context_if_locked(sc, p->u.request.context_id);
         size_t limit = iface ? iface->max_rpc_size : ARPC_SERVER_MAX_REQUEST;
         arpc_mutex_unlock(&srv.lock);
         req->call_id = p->h.call_id;
@@ -528,21 +618,25 @@ static RPC_STATUS on_request(struct srv_conn *sc, const arpc_pdu *p)
     } else if (!req) {
         return RPC_S_PROTOCOL_ERROR; /* a middle fragment of nothing */
     }
-    RPC_STATUS st = arpc_reassembly_add(&req->data, p->stub, p->stub_len);
-    if (st != RPC_S_OK) {
-        /* Too large: refuse the call, keep the connection. */
-        send_fault(sc, req->call_id, req->context_id, st, 1);
-        arpc_reassembly_free(&req->data);
-        free(req);
-        return RPC_S_OK;
+    if (!req->discarding) {
+        RPC_STATUS st = arpc_reassembly_add(&req->data, p->stub, p->stub_len);
+        if (st != RPC_S_OK) {
+            /* Too large: refuse the call and swallow the rest of its
+             * fragments; the connection and its other calls go on. */
+            io_send_fault(sc, req->call_id, req->context_id, st);
+            arpc_reassembly_free(&req->data);
+            req->discarding = 1;
+        }
     }
-    if (p->h.flags & ARPC_PFC_LAST_FRAG) {
-        dispatch(sc, req);
-        free(req);
-    } else {
+    if (!(p->h.flags & ARPC_PFC_LAST_FRAG)) {
         req->next = sc->pending;
         sc->pending = req;
         sc->n_pending++;
+    } else if (req->discarding) {
+        pending_free(req);
+    } else {
+        dispatch(sc, req);
+        free(req);
     }
     return RPC_S_OK;
 }
@@ -617,7 +711,7 @@ RPC_STATUS arpc_server_go_async(RPC_BINDING_HANDLE call, void (*reply)(arpc_ndr_
     k->async_free = free_ctx;
     k->async_ctx = ctx;
     k->async = 1;
-    arpc_call_server_set_reply_size(c, reply_size);
+    arpc_call_server_set_async(c, reply_size);
     *out = arpc_call_async(c);
     arpc_call_unref(c);
     return RPC_S_OK;

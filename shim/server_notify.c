@@ -147,13 +147,16 @@ void arpc_call_fire_subscription(arpc_call *c, int which)
         s->fired = 1;
         s->queued++;
     }
-    RPC_NOTIFICATION_TYPES type = s->type;
-    RPC_ASYNC_NOTIFICATION_INFO info = s->info;
-    PRPC_ASYNC_STATE a = c->async;
+    /* The routine's first argument is the async handle for asynchronous
+     * calls and the binding (call) handle for synchronous ones (spec §2.9);
+     * the async handle's Event field is left alone: the pipes own it. */
+    arpc_notification n;
+    n.type = s->type;
+    n.info = s->info;
+    n.apc_thread = NULL;
+    n.first_arg = c->is_async ? (void *)c->async : (void *)c;
+    n.ev = which == SUB_DISCONNECT ? RpcClientDisconnect : RpcClientCancel;
     arpc_mutex_unlock(&c->lock);
-    if (!go)
-        return;
-    /* The routine's first argument is the async handle (async calls); the
-     * async handle's Event field is left alone: the pipes own it. */
-    arpc_call_deliver(c, a, type, &info, NULL, which == SUB_DISCONNECT ? RpcClientDisconnect : RpcClientCancel);
+    if (go)
+        arpc_call_deliver(&n);
 }

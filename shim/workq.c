@@ -22,8 +22,6 @@ static struct {
     int threads, idle;
 } wq;
 
-static _Thread_local int on_runtime_thread;
-
 static void workq_init_once(void)
 {
     arpc_mutex_init(&wq.lock);
@@ -39,7 +37,6 @@ static void workq_init(void)
 static void worker_main(void *unused)
 {
     (void)unused;
-    on_runtime_thread = 1;
     arpc_mutex_lock(&wq.lock);
     for (;;) {
         while (!wq.head) {
@@ -102,7 +99,3 @@ RPC_STATUS arpc_workq_submit(void (*fn)(void *), void *arg)
     return RPC_S_OK;
 }
 
-int arpc_workq_on_runtime_thread(void)
-{
-    return on_runtime_thread;
-}

@@ -80,13 +80,11 @@ static int setup_tcp(void **state)
     return start_local_server("ncacn_ip_tcp", NULL) || local_binding_for("ncacn_ip_tcp");
 }
 
-#if !defined(_WIN32)
 static int setup_lrpc(void **state)
 {
     (void)state;
     return start_local_server("ncalrpc", NULL) || local_binding_for("ncalrpc");
 }
-#endif
 
 /* ------------------------------------------------------------ calls */
 
@@ -371,6 +369,46 @@ static void test_ipv6_and_host_names(void **state)
     }
 }
 
+static void test_max_rpc_size(void **state)
+{
+    (void)state;
+    if (external)
+        skip();
+    RPC_BINDING_HANDLE h = bind_to(string_binding);
+    assert_int_equal(RpcServerRegisterIf2(wire_v1_2_s_ifspec, NULL, NULL, 0, RPC_C_LISTEN_MAX_CALLS_DEFAULT, 65536,
+                                          NULL),
+                     RPC_S_OK);
+    long n = 100000; /* 400 KB: past the 64 KiB limit */
+    long *a = calloc(n, sizeof *a), *d = calloc(n, sizeof *d);
+    assert_int_equal(CATCH(Sum(h, n, a, d)), RPC_S_SERVER_OUT_OF_MEMORY);
+    /* The connection survives the refusal. */
+    assert_int_equal(Add(h, 2, 3), 5);
+    assert_int_equal(RpcServerRegisterIf(wire_v1_2_s_ifspec, NULL, NULL), RPC_S_OK);
+    assert_true(Sum(h, n, a, d) == 0);
+    free(a);
+    free(d);
+    RpcBindingFree(&h);
+}
+
+static void test_unregister_and_register_again(void **state)
+{
+    (void)state;
+    if (external)
+        skip();
+    RPC_BINDING_HANDLE h = bind_to(string_binding);
+    assert_int_equal(Add(h, 1, 1), 2); /* a connection bound to the interface */
+    assert_int_equal(RpcServerUnregisterIf(wire_v1_2_s_ifspec, NULL, TRUE), RPC_S_OK);
+    assert_int_equal(CATCH(Add(h, 1, 1)), RPC_S_UNKNOWN_IF);
+    RPC_BINDING_HANDLE fresh = bind_to(string_binding);
+    assert_int_equal(CATCH(Add(fresh, 1, 1)), RPC_S_UNKNOWN_IF);
+    RpcBindingFree(&fresh);
+    assert_int_equal(RpcServerUnregisterIf(wire_v1_2_s_ifspec, NULL, FALSE), RPC_S_UNKNOWN_IF);
+    assert_int_equal(RpcServerRegisterIf(wire_v1_2_s_ifspec, NULL, NULL), RPC_S_OK);
+    /* The old connection's context follows the new registration. */
+    assert_int_equal(Add(h, 2, 2), 4);
+    RpcBindingFree(&h);
+}
+
 static void test_server_api(void **state)
 {
     (void)state;
@@ -416,12 +454,12 @@ int main(void)
         return failures;
     }
     const struct CMUnitTest tcp[] = {CALL_TESTS, cmocka_unit_test(test_bad_bindings),
-                                     cmocka_unit_test(test_ipv6_and_host_names), cmocka_unit_test(test_server_api)};
+                                     cmocka_unit_test(test_ipv6_and_host_names), cmocka_unit_test(test_max_rpc_size),
+                                     cmocka_unit_test(test_unregister_and_register_again),
+                                     cmocka_unit_test(test_server_api)};
     failures += cmocka_run_group_tests_name("wire over ncacn_ip_tcp", tcp, setup_tcp, NULL);
-#if !defined(_WIN32)
     const struct CMUnitTest lrpc[] = {CALL_TESTS};
     failures += cmocka_run_group_tests_name("wire over ncalrpc", lrpc, setup_lrpc, NULL);
-#endif
     RpcMgmtStopServerListening(NULL);
     return failures;
 }
