@@ -474,6 +474,24 @@ void arpc_local_unlink(const char *endpoint)
         unlink(sa.sun_path);
 }
 
+/* ncacn_np is a Windows transport (named pipes). */
+RPC_STATUS arpc_np_connect(const char *host, const char *endpoint, arpc_socket *out)
+{
+    (void)host;
+    (void)endpoint;
+    if (out)
+        *out = ARPC_INVALID_SOCKET;
+    return RPC_S_PROTSEQ_NOT_SUPPORTED;
+}
+
+RPC_STATUS arpc_np_listen(const char *endpoint, arpc_socket *out)
+{
+    (void)endpoint;
+    if (out)
+        *out = ARPC_INVALID_SOCKET;
+    return RPC_S_PROTSEQ_NOT_SUPPORTED;
+}
+
 /* ------------------------------------------------------------------ sockets */
 
 RPC_STATUS arpc_sock_accept(arpc_socket listener, arpc_socket *out)

@@ -5,7 +5,9 @@
  * ncalrpc on POSIX: a Unix domain socket named after the endpoint in the
  * runtime directory ($XDG_RUNTIME_DIR/asyncrpc, else /tmp/asyncrpc-<uid>),
  * the directory 0700 and the socket 0600 (owner only).  On Windows ncalrpc
- * is not provided by this interface yet (RPC_S_PROTSEQ_NOT_SUPPORTED).
+ * is the local named pipe \\.\pipe\lrpc\<endpoint> (see net_win32.c).
+ * ncacn_np (endpoints "\pipe\name") is Windows only: local named pipes;
+ * on POSIX arpc_np_* return RPC_S_PROTSEQ_NOT_SUPPORTED.
  *
  * Sockets are non-blocking once handed to the poller; arpc_sock_send_all
  * and arpc_sock_recv_all wait for readiness themselves.  No SIGPIPE is
@@ -44,6 +46,15 @@ RPC_STATUS arpc_local_listen(const char *endpoint, arpc_socket *out);
 /* A fresh endpoint name for RpcServerUseProtseq("ncalrpc"). */
 void arpc_local_dynamic_endpoint(char *buf, size_t size);
 void arpc_local_unlink(const char *endpoint);
+/* ncacn_np: endpoint "\pipe\name" (RPC_S_INVALID_ENDPOINT_FORMAT
+ * otherwise) is the pipe \\.\pipe\name of this machine.  host NULL, "",
+ * ".", "localhost", a loopback address or the computer's name is this
+ * machine; any other host is RPC_S_SERVER_UNAVAILABLE (pipes on other
+ * machines are not offered).  Listening on a pipe name someone already
+ * serves is RPC_S_DUPLICATE_ENDPOINT; nobody listening is
+ * RPC_S_SERVER_UNAVAILABLE.  Streams and listeners as for ncalrpc. */
+RPC_STATUS arpc_np_connect(const char *host, const char *endpoint, arpc_socket *out);
+RPC_STATUS arpc_np_listen(const char *endpoint, arpc_socket *out);
 
 /* RPC_S_OK with *out valid, or RPC_S_ASYNC_CALL_PENDING when no
  * connection is waiting (non-blocking listener). */

@@ -1,5 +1,6 @@
 /* test_net.c - shim/net.h: TCP over IPv4/IPv6/names, bulk send_all over
- * iovecs, end of stream, error codes, the poller; ncalrpc on POSIX.
+ * iovecs, end of stream, error codes, the poller; ncalrpc (Unix domain
+ * sockets on POSIX, named pipes on Windows) and ncacn_np on Windows.
  *
  * The platform functions are hidden inside the library, so the
  * implementation is compiled into this test. */
@@ -221,10 +222,10 @@ static DWORD WINAPI bulk_reader_main(LPVOID arg)
     return 0;
 }
 
-static void bulk_transfer(int pieces)
+/* send_all 4 MiB in `pieces` iovecs from c (non-blocking) to a (read by
+ * a thread), then shut c down: a sees everything, then end of stream. */
+static void bulk_transfer_on(arpc_socket c, arpc_socket a, int pieces)
 {
-    tcp_server srv;
-    arpc_socket c;
     unsigned char *data = malloc(BULK_SIZE);
     arpc_iovec *iov = calloc((size_t)pieces + 2, sizeof *iov);
     assert_non_null(data);
@@ -249,9 +250,7 @@ static void bulk_transfer(int pieces)
     }
     assert_int_equal(off, BULK_SIZE);
 
-    server_open(&srv);
-    assert_int_equal(arpc_tcp_connect("127.0.0.1", srv.portstr, &c), RPC_S_OK);
-    bulk_reader r = { server_accept(&srv), 0, 0, 0 };
+    bulk_reader r = { a, 0, 0, 0 };
     HANDLE th = CreateThread(NULL, 0, bulk_reader_main, &r, 0, NULL);
     assert_non_null(th);
 
@@ -265,12 +264,21 @@ static void bulk_transfer(int pieces)
     assert_int_equal(r.errors, 0);
     assert_int_equal(r.total, BULK_SIZE);
     assert_int_equal(r.sum, fnv_update(2166136261u, data, BULK_SIZE));
-
-    arpc_sock_close(r.s);
-    arpc_sock_close(c);
-    server_close(&srv);
     free(iov);
     free(data);
+}
+
+static void bulk_transfer(int pieces)
+{
+    tcp_server srv;
+    arpc_socket c, a;
+    server_open(&srv);
+    assert_int_equal(arpc_tcp_connect("127.0.0.1", srv.portstr, &c), RPC_S_OK);
+    a = server_accept(&srv);
+    bulk_transfer_on(c, a, pieces);
+    arpc_sock_close(a);
+    arpc_sock_close(c);
+    server_close(&srv);
 }
 
 static void test_send_all_bulk(void **state)
@@ -533,17 +541,393 @@ static void test_poller(void **state)
 }
 
 #if defined(_WIN32)
-/* ------------------------------------------------------ Windows: no ncalrpc */
+/* --------------------------------------- Windows: ncalrpc and ncacn_np (pipes) */
 
-static void test_local_not_supported(void **state)
+/* A connected pipe pair on a fresh ncalrpc endpoint; *ls stays listening. */
+static void pipe_pair(char *ep, size_t epsize, arpc_socket *ls, arpc_socket *c, arpc_socket *a)
+{
+    arpc_local_dynamic_endpoint(ep, epsize);
+    assert_int_equal(arpc_local_listen(ep, ls), RPC_S_OK);
+    assert_int_equal(arpc_local_connect(ep, c), RPC_S_OK);
+    assert_int_equal(arpc_sock_accept(*ls, a), RPC_S_OK); /* blocking listener */
+}
+
+static void test_local_round_trip(void **state)
+{
+    arpc_socket ls, c, a;
+    char ep[64], buf[8];
+    (void)state;
+    pipe_pair(ep, sizeof ep, &ls, &c, &a);
+    assert_true(strlen(ep) > 0);
+    arpc_sock_set_nodelay(a); /* a no-op here */
+    send_str(c, "abc");
+    recv_exact(a, buf, 3);
+    assert_memory_equal(buf, "abc", 3);
+    send_str(a, "de");
+    recv_exact(c, buf, 2);
+    assert_memory_equal(buf, "de", 2);
+    assert_int_equal(arpc_sock_peer_is_local(a), 1);
+    assert_int_equal(arpc_sock_peer_is_local(c), 1);
+    uint32_t pa = arpc_sock_peer_pid(a), pc = arpc_sock_peer_pid(c);
+    assert_true(pa == 0 || pa == GetCurrentProcessId());
+    assert_true(pc == 0 || pc == GetCurrentProcessId());
+
+    /* A second client while the first is connected. */
+    arpc_socket c2, a2;
+    assert_int_equal(arpc_local_connect(ep, &c2), RPC_S_OK);
+    assert_int_equal(arpc_sock_accept(ls, &a2), RPC_S_OK);
+    send_str(c2, "2");
+    recv_exact(a2, buf, 1);
+    assert_int_equal(buf[0], '2');
+
+    /* Non-blocking accept with nobody waiting. */
+    arpc_socket none;
+    assert_int_equal(arpc_sock_set_nonblocking(ls), RPC_S_OK);
+    assert_int_equal(arpc_sock_accept(ls, &none), RPC_S_ASYNC_CALL_PENDING);
+
+    arpc_sock_close(c2);
+    arpc_sock_close(a2);
+    arpc_sock_close(c);
+    arpc_sock_close(a);
+    arpc_sock_close(ls);
+    arpc_local_unlink(ep);
+    assert_int_equal(arpc_local_connect(ep, &c), RPC_S_SERVER_UNAVAILABLE);
+    assert_true(c == ARPC_INVALID_SOCKET);
+}
+
+static void test_local_bulk(void **state)
+{
+    arpc_socket ls, c, a;
+    char ep[64];
+    (void)state;
+    pipe_pair(ep, sizeof ep, &ls, &c, &a);
+    bulk_transfer_on(c, a, 5);          /* client to server */
+    arpc_sock_close(a);
+    arpc_sock_close(c);
+    assert_int_equal(arpc_local_connect(ep, &c), RPC_S_OK);
+    assert_int_equal(arpc_sock_accept(ls, &a), RPC_S_OK);
+    bulk_transfer_on(a, c, 2500);       /* server to client, many iovecs */
+    arpc_sock_close(a);
+    arpc_sock_close(c);
+    arpc_sock_close(ls);
+}
+
+static void test_local_eof(void **state)
+{
+    arpc_socket ls, c, a;
+    char ep[64], buf[8];
+    (void)state;
+    pipe_pair(ep, sizeof ep, &ls, &c, &a);
+    send_str(c, "x");
+    arpc_sock_close(c);
+    assert_int_equal(arpc_sock_recv(a, buf, sizeof buf), 1);
+    assert_int_equal(buf[0], 'x');
+    assert_int_equal(arpc_sock_recv(a, buf, sizeof buf), 0);
+    assert_int_equal(arpc_sock_recv(a, buf, sizeof buf), 0);
+    /* And the other way, the server hanging up. */
+    arpc_sock_close(a);
+    assert_int_equal(arpc_local_connect(ep, &c), RPC_S_OK);
+    assert_int_equal(arpc_sock_accept(ls, &a), RPC_S_OK);
+    send_str(a, "yz");
+    arpc_sock_close(a);
+    recv_exact(c, buf, 2);
+    assert_memory_equal(buf, "yz", 2);
+    assert_int_equal(arpc_sock_recv(c, buf, sizeof buf), 0);
+    arpc_sock_close(c);
+    arpc_sock_close(ls);
+}
+
+static void test_local_shutdown(void **state)
+{
+    arpc_socket ls, c, a;
+    char ep[64], buf[8];
+    (void)state;
+    pipe_pair(ep, sizeof ep, &ls, &c, &a);
+    /* Nothing to read yet; then shutting down the reader's own end wakes it. */
+    assert_int_equal(arpc_sock_set_nonblocking(c), RPC_S_OK);
+    assert_int_equal(arpc_sock_recv(c, buf, sizeof buf), -2);
+    assert_int_equal(arpc_sock_wait_readable(c, 50), RPC_S_TIMEOUT);
+    arpc_sock_shutdown(a);
+    assert_int_equal(arpc_sock_wait_readable(c, 5000), RPC_S_OK);
+    assert_int_equal(arpc_sock_recv(c, buf, sizeof buf), 0);
+    arpc_iovec v = { "q", 1 };
+    assert_int_equal(arpc_sock_send_all(a, &v, 1, 1000), RPC_S_CALL_FAILED);
+    arpc_sock_close(c);
+    arpc_sock_close(a);
+    arpc_sock_close(ls);
+}
+
+static void test_local_send_errors(void **state)
+{
+    arpc_socket ls, c, a;
+    char ep[64];
+    (void)state;
+    /* A peer that never reads: no progress within the timeout. */
+    pipe_pair(ep, sizeof ep, &ls, &c, &a);
+    assert_int_equal(arpc_sock_set_nonblocking(c), RPC_S_OK);
+    size_t size = 64u << 20;
+    char *big = calloc(1, size);
+    assert_non_null(big);
+    arpc_iovec v = { big, size };
+    assert_int_equal(arpc_sock_send_all(c, &v, 1, 200), RPC_S_TIMEOUT);
+    free(big);
+    arpc_sock_close(c);
+    arpc_sock_close(a);
+    /* A peer that is gone: the broken pipe is RPC_S_CALL_FAILED. */
+    assert_int_equal(arpc_local_connect(ep, &c), RPC_S_OK);
+    assert_int_equal(arpc_sock_accept(ls, &a), RPC_S_OK);
+    arpc_sock_close(a);
+    static char chunk[65536];
+    arpc_iovec w = { chunk, sizeof chunk };
+    assert_int_equal(arpc_sock_send_all(c, &w, 1, 5000), RPC_S_CALL_FAILED);
+    assert_int_equal(arpc_sock_send_all(c, &w, 1, 5000), RPC_S_CALL_FAILED);
+    arpc_sock_close(c);
+    arpc_sock_close(ls);
+}
+
+static void test_local_bad_names(void **state)
 {
     arpc_socket s;
-    char name[64];
+    char longname[300];
     (void)state;
-    assert_int_equal(arpc_local_listen("ep", &s), RPC_S_PROTSEQ_NOT_SUPPORTED);
-    assert_int_equal(arpc_local_connect("ep", &s), RPC_S_PROTSEQ_NOT_SUPPORTED);
-    arpc_local_dynamic_endpoint(name, sizeof name);
-    assert_true(strlen(name) > 0);
+    static const char *const bad[] = { "a/b", "a\\b", "\\abs", "..", ".", "" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(arpc_local_listen(bad[i], &s), RPC_S_INVALID_ENDPOINT_FORMAT);
+        assert_int_equal(arpc_local_connect(bad[i], &s), RPC_S_INVALID_ENDPOINT_FORMAT);
+    }
+    assert_int_equal(arpc_local_listen(NULL, &s), RPC_S_INVALID_ENDPOINT_FORMAT);
+    memset(longname, 'n', sizeof longname - 1);
+    longname[sizeof longname - 1] = 0;
+    assert_int_equal(arpc_local_listen(longname, &s), RPC_S_INVALID_ENDPOINT_FORMAT);
+}
+
+static void test_local_duplicate(void **state)
+{
+    arpc_socket a, b;
+    (void)state;
+    assert_int_equal(arpc_local_listen("dup-ep", &a), RPC_S_OK);
+    assert_int_equal(arpc_local_listen("dup-ep", &b), RPC_S_DUPLICATE_ENDPOINT);
+    assert_true(b == ARPC_INVALID_SOCKET);
+    /* The live server still works. */
+    arpc_socket c, s;
+    assert_int_equal(arpc_local_connect("dup-ep", &c), RPC_S_OK);
+    assert_int_equal(arpc_sock_accept(a, &s), RPC_S_OK);
+    assert_int_equal(arpc_local_listen("dup-ep", &b), RPC_S_DUPLICATE_ENDPOINT);
+    arpc_sock_close(c);
+    arpc_sock_close(s);
+    arpc_sock_close(a);
+    /* Once the server is gone, the name is free again. */
+    assert_int_equal(arpc_local_listen("dup-ep", &a), RPC_S_OK);
+    arpc_sock_close(a);
+}
+
+static void test_local_poller(void **state)
+{
+    arpc_socket ls, cli[3], srvs[3];
+    int tags[3], ltag;
+    void *ready[8] = {0};
+    char ep[64], buf[8];
+    (void)state;
+    arpc_local_dynamic_endpoint(ep, sizeof ep);
+    assert_int_equal(arpc_local_listen(ep, &ls), RPC_S_OK);
+    arpc_poller *p = arpc_poller_new();
+    assert_non_null(p);
+    assert_int_equal(arpc_poller_add(p, ls, &ltag), RPC_S_OK);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 50), 0);
+
+    /* A listener is readable when a client waits; accepting clears it. */
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(arpc_local_connect(ep, &cli[i]), RPC_S_OK);
+        assert_int_equal(arpc_poller_wait(p, ready, 8, 5000), 1);
+        assert_ptr_equal(ready[0], &ltag);
+        assert_int_equal(arpc_sock_accept(ls, &srvs[i]), RPC_S_OK);
+        arpc_socket none;
+        assert_int_equal(arpc_sock_accept(ls, &none), RPC_S_ASYNC_CALL_PENDING);
+    }
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 50), 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(arpc_poller_add(p, srvs[i], &tags[i]), RPC_S_OK);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 50), 0);
+
+    /* Data on the second: exactly that one, and again while unread. */
+    send_str(cli[1], "hello");
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 5000), 1);
+    assert_ptr_equal(ready[0], &tags[1]);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 0), 1);
+    assert_ptr_equal(ready[0], &tags[1]);
+    recv_exact(srvs[1], buf, 5);
+    assert_memory_equal(buf, "hello", 5);
+    assert_int_equal(arpc_sock_recv(srvs[1], buf, sizeof buf), -2);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 50), 0);
+
+    /* Server to client, with the client in the poller too. */
+    int ctag;
+    assert_int_equal(arpc_poller_add(p, cli[0], &ctag), RPC_S_OK);
+    send_str(srvs[0], "back");
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 5000), 1);
+    assert_ptr_equal(ready[0], &ctag);
+    recv_exact(cli[0], buf, 4);
+    assert_memory_equal(buf, "back", 4);
+    assert_int_equal(arpc_sock_recv(cli[0], buf, sizeof buf), -2);
+    arpc_poller_remove(p, cli[0]);
+
+    /* Wakes, before the wait and during it. */
+    arpc_poller_wake(p);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 5000), 1);
+    assert_null(ready[0]);
+    HANDLE th = CreateThread(NULL, 0, waker_main, p, 0, NULL);
+    assert_non_null(th);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 5000), 1);
+    assert_null(ready[0]);
+    assert_int_equal(WaitForSingleObject(th, 5000), WAIT_OBJECT_0);
+    CloseHandle(th);
+
+    /* Removed: its data no longer counts, but stays readable. */
+    arpc_poller_remove(p, srvs[0]);
+    send_str(cli[0], "z");
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 100), 0);
+    recv_exact(srvs[0], buf, 1);
+    assert_int_equal(buf[0], 'z');
+
+    /* A hang-up is readiness. */
+    arpc_sock_close(cli[2]);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 5000), 1);
+    assert_ptr_equal(ready[0], &tags[2]);
+    assert_int_equal(arpc_sock_recv(srvs[2], buf, sizeof buf), 0);
+
+    /* So is a shutdown of one's own end (the runtime's way to close). */
+    arpc_sock_shutdown(srvs[1]);
+    int found = 0, n = arpc_poller_wait(p, ready, 8, 5000);
+    for (int k = 0; k < n; k++)
+        found |= ready[k] == &tags[1];
+    assert_true(found); /* with srvs[2], still at its end of stream */
+    assert_int_equal(arpc_sock_recv(cli[1], buf, sizeof buf), 0);
+
+    arpc_poller_remove(p, srvs[2]);
+    arpc_poller_remove(p, srvs[1]);
+    arpc_poller_remove(p, ls);
+    arpc_poller_free(p);
+    for (int i = 0; i < 3; i++) {
+        if (i != 2)
+            arpc_sock_close(cli[i]);
+        arpc_sock_close(srvs[i]);
+    }
+    arpc_sock_close(ls);
+}
+
+/* Many clients, one poller thread, no thread per connection. */
+enum { MANY = 40 };
+
+typedef struct many_clients {
+    const char *ep;
+    arpc_socket cli[MANY];
+    int errors;
+} many_clients;
+
+/* Connects them all at once: the later ones wait for a pipe instance. */
+static DWORD WINAPI many_connect_main(LPVOID arg)
+{
+    many_clients *m = arg;
+    for (int i = 0; i < MANY; i++)
+        if (arpc_local_connect(m->ep, &m->cli[i]) != RPC_S_OK)
+            m->errors++;
+    return 0;
+}
+
+static void test_local_many(void **state)
+{
+    enum { N = MANY };
+    arpc_socket ls, cli[N], srvs[N];
+    int tags[N], ltag;
+    void *ready[64];
+    char ep[64], buf[16];
+    (void)state;
+    arpc_local_dynamic_endpoint(ep, sizeof ep);
+    assert_int_equal(arpc_local_listen(ep, &ls), RPC_S_OK);
+    arpc_poller *p = arpc_poller_new();
+    assert_non_null(p);
+    assert_int_equal(arpc_poller_add(p, ls, &ltag), RPC_S_OK);
+    int accepted = 0;
+    static many_clients m;
+    memset(&m, 0, sizeof m);
+    m.ep = ep;
+    HANDLE th = CreateThread(NULL, 0, many_connect_main, &m, 0, NULL);
+    assert_non_null(th);
+    while (accepted < N) {
+        int n = arpc_poller_wait(p, ready, 64, 5000);
+        assert_true(n > 0);
+        arpc_socket a;
+        while (arpc_sock_accept(ls, &a) == RPC_S_OK) {
+            tags[accepted] = accepted;
+            srvs[accepted] = a;
+            assert_int_equal(arpc_poller_add(p, a, &tags[accepted]), RPC_S_OK);
+            accepted++;
+        }
+    }
+    assert_int_equal(WaitForSingleObject(th, 30000), WAIT_OBJECT_0);
+    CloseHandle(th);
+    assert_int_equal(m.errors, 0);
+    memcpy(cli, m.cli, sizeof cli);
+    for (int i = 0; i < N; i++) {
+        snprintf(buf, sizeof buf, "%02d", i);
+        send_str(cli[i], buf);
+    }
+    int seen[N] = {0}, got = 0;
+    while (got < N) {
+        int n = arpc_poller_wait(p, ready, 64, 5000);
+        assert_true(n > 0);
+        for (int k = 0; k < n; k++) {
+            if (ready[k] == &ltag || !ready[k])
+                continue;
+            int i = *(int *)ready[k];
+            long r = arpc_sock_recv(srvs[i], buf, sizeof buf);
+            if (r == -2)
+                continue;
+            assert_int_equal(r, 2);
+            assert_int_equal((buf[0] - '0') * 10 + (buf[1] - '0'), i);
+            assert_int_equal(seen[i], 0);
+            seen[i] = 1;
+            got++;
+        }
+    }
+    for (int i = 0; i < N; i++) {
+        arpc_poller_remove(p, srvs[i]);
+        arpc_sock_close(srvs[i]);
+        arpc_sock_close(cli[i]);
+    }
+    arpc_poller_remove(p, ls);
+    arpc_poller_free(p);
+    arpc_sock_close(ls);
+}
+
+static void test_np(void **state)
+{
+    arpc_socket ls, c, a, x;
+    char buf[8];
+    (void)state;
+    static const char *const bad[] = { "", "pipe\\x", "\\pipe\\", "\\pipe\\\\x", "\\other\\x", "\\pipe\\a/b" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(arpc_np_listen(bad[i], &x), RPC_S_INVALID_ENDPOINT_FORMAT);
+        assert_int_equal(arpc_np_connect(NULL, bad[i], &x), RPC_S_INVALID_ENDPOINT_FORMAT);
+    }
+    assert_int_equal(arpc_np_connect(NULL, "\\pipe\\arpc-test-np", &x), RPC_S_SERVER_UNAVAILABLE);
+    assert_int_equal(arpc_np_listen("\\pipe\\arpc-test-np", &ls), RPC_S_OK);
+    assert_int_equal(arpc_np_listen("\\PIPE\\arpc-test-np", &x), RPC_S_DUPLICATE_ENDPOINT);
+    static const char *const hosts[] = { NULL, "", ".", "localhost", "LocalHost" };
+    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
+        assert_int_equal(arpc_np_connect(hosts[i], "\\pipe\\arpc-test-np", &c), RPC_S_OK);
+        assert_int_equal(arpc_sock_accept(ls, &a), RPC_S_OK);
+        send_str(c, "np");
+        recv_exact(a, buf, 2);
+        assert_memory_equal(buf, "np", 2);
+        assert_int_equal(arpc_sock_peer_is_local(a), 1);
+        arpc_sock_close(c);
+        arpc_sock_close(a);
+    }
+    assert_int_equal(arpc_np_connect("otherhost.invalid", "\\pipe\\arpc-test-np", &x), RPC_S_SERVER_UNAVAILABLE);
+    /* ncalrpc and ncacn_np names do not meet. */
+    assert_int_equal(arpc_local_connect("arpc-test-np", &x), RPC_S_SERVER_UNAVAILABLE);
+    arpc_sock_close(ls);
 }
 
 #else
@@ -738,7 +1122,16 @@ int main(void)
         cmocka_unit_test(test_bad_port),
         cmocka_unit_test(test_poller),
 #if defined(_WIN32)
-        cmocka_unit_test(test_local_not_supported),
+        cmocka_unit_test(test_local_round_trip),
+        cmocka_unit_test(test_local_bulk),
+        cmocka_unit_test(test_local_eof),
+        cmocka_unit_test(test_local_shutdown),
+        cmocka_unit_test(test_local_send_errors),
+        cmocka_unit_test(test_local_bad_names),
+        cmocka_unit_test(test_local_duplicate),
+        cmocka_unit_test(test_local_poller),
+        cmocka_unit_test(test_local_many),
+        cmocka_unit_test(test_np),
 #endif
     };
     int failed = cmocka_run_group_tests_name("net", tests, group_setup, NULL);

@@ -1,22 +1,60 @@
-/* net_win32.c - shim/net.h on Windows: Winsock 2.
+/* net_win32.c - shim/net.h on Windows: Winsock 2 and named pipes, one I/O
+ * completion port per poller.
  *
- * ncalrpc is not provided here yet: arpc_local_connect/arpc_local_listen
- * return RPC_S_PROTSEQ_NOT_SUPPORTED (1703).  (Windows' own ncalrpc is ALPC;
- * a named-pipe or AF_UNIX transport would go here.)
+ * Streams.  An arpc_socket is a pointer to a net_stream: a TCP socket, a
+ * listening TCP socket, a named-pipe end, or a pipe listener (the name and
+ * the instance currently waiting for a client).  Every stream has one
+ * "in" operation at most outstanding into its own state: an overlapped
+ * WSARecv or ReadFile into its 64 KiB read buffer, an AcceptEx, or a
+ * ConnectNamedPipe.  arpc_sock_recv serves the buffer and starts the next
+ * read; arpc_sock_accept hands out the completed AcceptEx socket, or the
+ * connected pipe instance after putting a fresh instance in its place.
+ * Each operation's OVERLAPPED has a manual-reset event, so a stream that no
+ * poller watches is read (and accepted from) synchronously by waiting on it;
+ * such a stream starts reads only when asked (lazily).
  *
- * The poller is WSAPoll over an array guarded by a mutex.  Its first entry
- * is a UDP socket bound to 127.0.0.1 that the poller sends a byte to when it
- * must wake: for arpc_poller_wake, and (invisibly) when the set changes so
- * that a wait in progress picks up the new set.
+ * The poller is an I/O completion port: arpc_poller_add associates the
+ * handle with the port (cancelling, and keeping the result of, an operation
+ * started before) and keeps an "in" operation outstanding from then on.
+ * arpc_poller_wait takes completion packets with GetQueuedCompletionStatusEx
+ * and keeps a list of ready streams (data or end of stream buffered, a
+ * connection waiting): level-triggered as poll() is, without scanning idle
+ * connections and with no thread per connection.  A completion packet is
+ * only a hint: whoever sees the event signalled first (a synchronous reader
+ * or the poller) collects the result, under the stream's lock.  Every
+ * operation that will post a packet holds a reference on its stream, so a
+ * stream closed while a read is outstanding is freed when its packet comes
+ * (a stream left associated with a poller that is freed and never waited
+ * on again is leaked).  arpc_poller_wake posts a packet with no OVERLAPPED.
  *
- * Sockets are made non-inheritable (the CLOEXEC of POSIX).  Winsock has no
- * SIGPIPE.  A connection accepted from a non-blocking listener is switched
- * back to blocking, as on POSIX. */
+ * TCP.  Sends stay non-overlapped (WSASend on a non-blocking socket,
+ * select() for writability).  A connection accepted from a non-blocking
+ * listener is blocking until made non-blocking, as on POSIX.  Sockets are
+ * non-inheritable (the CLOEXEC of POSIX); Winsock has no SIGPIPE.
+ *
+ * Named pipes (byte mode, overlapped).  ncalrpc endpoint "name" is the pipe
+ * \\.\pipe\lrpc\name (the naming Wine's own rpcrt4 uses for ncalrpc); names
+ * are 1..200 characters without '\' or '/', and not "." or "..".  ncacn_np
+ * endpoint "\pipe\name" is \\.\pipe\name, on the local machine only.  The
+ * first instance is created with FILE_FLAG_FIRST_PIPE_INSTANCE (someone else
+ * owning the name: RPC_S_DUPLICATE_ENDPOINT) and PIPE_REJECT_REMOTE_CLIENTS;
+ * the pipes keep the default security descriptor (this cut does not restrict
+ * them to the owner as the POSIX socket is).  Clients open with
+ * SECURITY_IDENTIFICATION (the server may identify, not impersonate) and wait
+ * up to 10 s while every instance is busy.  Nobody listening:
+ * RPC_S_SERVER_UNAVAILABLE.  A pipe that vanishes holds no stale name, so
+ * arpc_local_unlink has nothing to do.  Writes go out as overlapped
+ * WriteFile (small iovecs gathered into a staging buffer), waited for with
+ * the timeout; a broken pipe is RPC_S_CALL_FAILED.  arpc_sock_shutdown
+ * cancels the pipe's I/O and closes the handle (once no send is in
+ * progress): the peer reads what was sent, then end of stream. */
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <mswsock.h>
 #include <windows.h>
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +64,23 @@
 #define NET_FOREVER 0xFFFFFFFFu
 /* WSABUFs handed to one WSASend. */
 #define NET_WSABUF_CHUNK 1024
+/* Each stream's read buffer; the pipes' buffer quota; the staging buffer
+ * small pipe writes are gathered in. */
+#define NET_BUFSZ 65536u
+#define NET_PIPE_BUFSZ 65536u
+#define NET_STAGE 65536u
+/* How long a pipe client waits while every instance is busy. */
+#define NET_PIPE_BUSY_MS 10000u
+
+/* NTSTATUS values found in OVERLAPPED.Internal. */
+#define NET_ST_SUCCESS 0x00000000u
+#define NET_ST_PENDING 0x00000103u
+#define NET_ST_BUFFER_OVERFLOW 0x80000005u
+#define NET_ST_END_OF_FILE 0xC0000011u
+#define NET_ST_PIPE_DISCONNECTED 0xC00000B0u
+#define NET_ST_PIPE_CLOSING 0xC00000B1u
+#define NET_ST_CANCELLED 0xC0000120u
+#define NET_ST_PIPE_BROKEN 0xC000014Bu
 
 /* ------------------------------------------------------------------- init */
 
@@ -44,17 +99,385 @@ RPC_STATUS arpc_net_init(void)
     return net_startup_error ? RPC_S_OUT_OF_RESOURCES : RPC_S_OK;
 }
 
+/* ---------------------------------------------------------------- streams */
+
+enum { NK_SOCK = 1, NK_SOCK_LISTEN, NK_PIPE, NK_PIPE_LISTEN };
+enum { OP_IN = 1, OP_OUT };
+
+typedef struct net_stream net_stream;
+
+typedef struct net_op {
+    OVERLAPPED ov;
+    net_stream *st;
+    int kind;
+} net_op;
+
+struct net_stream {
+    int kind;
+    arpc_mutex lock;          /* everything below but the write side */
+    long refs;                /* the owner's, and one per packet to come */
+    SOCKET sock;              /* NK_SOCK, NK_SOCK_LISTEN */
+    HANDLE h;                 /* NK_PIPE (NULL once shut down); NK_PIPE_LISTEN:
+                                 the instance waiting for a client */
+    HANDLE port;              /* the completion port the handle belongs to */
+    int nonblocking, shut, closed;
+    int server_end;           /* NK_PIPE from a listener */
+    int local_only;           /* pipes: remote clients are rejected */
+
+    net_op in;                /* the read / accept outstanding */
+    HANDLE in_event;
+    int in_pending;
+    unsigned char *buf;       /* read buffer: data at [pos, len) */
+    size_t pos, len;
+    int eof;                  /* 1 end of stream, -1 error */
+
+    int acc_ready;            /* a connection waits to be taken */
+    SOCKET acc;               /* NK_SOCK_LISTEN: AcceptEx's socket */
+    int family;
+    LPFN_ACCEPTEX acceptex;
+    unsigned char acc_addrs[2 * (sizeof(struct sockaddr_storage) + 16)];
+    char *pipe_name;          /* NK_PIPE_LISTEN */
+
+    arpc_mutex wlock;         /* pipes: one send_all at a time */
+    net_op out;
+    HANDLE out_event;
+    int sending;              /* under lock */
+    unsigned char *stage;
+
+    arpc_poller *poller;      /* set under lock and the poller's lock */
+    void *ctx;                /* these four under the poller's lock */
+    net_stream *rnext, *rprev;
+    int on_ready;
+};
+
+struct arpc_poller {
+    HANDLE port;
+    arpc_mutex lock;
+    net_stream *head, *tail;  /* ready streams */
+    size_t nready;
+    int user_wake;
+};
+
+static net_stream *net_st(arpc_socket s)
+{
+    return (net_stream *)(intptr_t)s;
+}
+
+static int net_is_sock(const net_stream *st)
+{
+    return st->kind == NK_SOCK || st->kind == NK_SOCK_LISTEN;
+}
+
+static HANDLE net_handle(const net_stream *st)
+{
+    if (net_is_sock(st))
+        return st->sock == INVALID_SOCKET ? NULL : (HANDLE)st->sock;
+    return st->h;
+}
+
+static net_stream *net_stream_new(int kind)
+{
+    net_stream *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->kind = kind;
+    st->refs = 1;
+    st->sock = INVALID_SOCKET;
+    st->acc = INVALID_SOCKET;
+    st->in.st = st;
+    st->in.kind = OP_IN;
+    st->out.st = st;
+    st->out.kind = OP_OUT;
+    st->in_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    if (kind == NK_PIPE)
+        st->out_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    if (!st->in_event || (kind == NK_PIPE && !st->out_event)) {
+        if (st->in_event)
+            CloseHandle(st->in_event);
+        free(st);
+        return NULL;
+    }
+    arpc_mutex_init(&st->lock);
+    arpc_mutex_init(&st->wlock);
+    return st;
+}
+
+static void net_stream_free(net_stream *st)
+{
+    CloseHandle(st->in_event);
+    if (st->out_event)
+        CloseHandle(st->out_event);
+    arpc_mutex_destroy(&st->lock);
+    arpc_mutex_destroy(&st->wlock);
+    free(st->buf);
+    free(st->stage);
+    free(st->pipe_name);
+    free(st);
+}
+
+/* Drops a reference (lock held; released here). */
+static void net_unref_unlock(net_stream *st)
+{
+    int last = --st->refs == 0;
+    arpc_mutex_unlock(&st->lock);
+    if (last)
+        net_stream_free(st);
+}
+
+static int net_ready(const net_stream *st)
+{
+    if (st->shut)
+        return 1;
+    if (st->kind == NK_SOCK || st->kind == NK_PIPE)
+        return st->pos < st->len || st->eof != 0;
+    return st->acc_ready;
+}
+
+static void net_poller_kick(arpc_poller *p)
+{
+    PostQueuedCompletionStatus(p->port, 0, 0, NULL);
+}
+
+/* The ready list (the poller's lock held). */
+static void net_ready_link(arpc_poller *p, net_stream *st)
+{
+    st->on_ready = 1;
+    st->rnext = NULL;
+    st->rprev = p->tail;
+    if (p->tail)
+        p->tail->rnext = st;
+    else
+        p->head = st;
+    p->tail = st;
+    p->nready++;
+}
+
+static void net_ready_unlink(arpc_poller *p, net_stream *st)
+{
+    st->on_ready = 0;
+    if (st->rprev)
+        st->rprev->rnext = st->rnext;
+    else
+        p->head = st->rnext;
+    if (st->rnext)
+        st->rnext->rprev = st->rprev;
+    else
+        p->tail = st->rprev;
+    st->rnext = st->rprev = NULL;
+    p->nready--;
+}
+
+/* Keep the poller's ready list in step with the stream (lock held).  kick:
+ * the caller is not the waiting thread, which must look again. */
+static void net_update_ready(net_stream *st, int kick)
+{
+    arpc_poller *p = st->poller;
+    if (!p)
+        return;
+    int r = net_ready(st), added = 0;
+    arpc_mutex_lock(&p->lock);
+    if (r && !st->on_ready) {
+        net_ready_link(p, st);
+        added = 1;
+    } else if (!r && st->on_ready) {
+        net_ready_unlink(p, st);
+    }
+    arpc_mutex_unlock(&p->lock);
+    if (added && kick)
+        net_poller_kick(p);
+}
+
+/* Leave the poller (lock held). */
+static void net_detach(net_stream *st)
+{
+    arpc_poller *p = st->poller;
+    if (!p)
+        return;
+    arpc_mutex_lock(&p->lock);
+    if (st->on_ready)
+        net_ready_unlink(p, st);
+    st->poller = NULL;
+    st->ctx = NULL;
+    arpc_mutex_unlock(&p->lock);
+}
+
+/* ------------------------------------------------------- the "in" operation */
+
+static void net_in_begin(net_stream *st)
+{
+    ResetEvent(st->in_event);
+    memset(&st->in.ov, 0, sizeof st->in.ov);
+    st->in.ov.hEvent = st->in_event;
+    st->in.ov.Internal = NET_ST_PENDING;
+}
+
+/* The operation is under way (or done): a packet will come if the handle
+ * belongs to a port. */
+static void net_in_started(net_stream *st)
+{
+    st->in_pending = 1;
+    if (st->port)
+        st->refs++;
+}
+
+static int net_pipe_gone(DWORD e)
+{
+    return e == ERROR_BROKEN_PIPE || e == ERROR_PIPE_NOT_CONNECTED || e == ERROR_HANDLE_EOF || e == ERROR_NO_DATA;
+}
+
+/* Start the read or accept if none is outstanding and nothing is ready
+ * (lock held).  A failure to start shows as end of stream / error. */
+static void net_arm(net_stream *st)
+{
+    if (st->in_pending || st->closed || net_ready(st))
+        return;
+    switch (st->kind) {
+    case NK_SOCK:
+    case NK_PIPE: {
+        if (!st->buf && !(st->buf = malloc(NET_BUFSZ))) {
+            st->eof = -1;
+            return;
+        }
+        st->pos = st->len = 0;
+        net_in_begin(st);
+        if (st->kind == NK_SOCK) {
+            WSABUF wb = { NET_BUFSZ, (char *)st->buf };
+            DWORD flags = 0;
+            if (WSARecv(st->sock, &wb, 1, NULL, &flags, &st->in.ov, NULL) == 0 ||
+                WSAGetLastError() == WSA_IO_PENDING)
+                net_in_started(st);
+            else
+                st->eof = -1;
+        } else {
+            if (!st->h) {
+                st->eof = 1;
+                return;
+            }
+            if (ReadFile(st->h, st->buf, NET_BUFSZ, NULL, &st->in.ov) || GetLastError() == ERROR_IO_PENDING)
+                net_in_started(st);
+            else
+                st->eof = net_pipe_gone(GetLastError()) ? 1 : -1;
+        }
+        return;
+    }
+    case NK_SOCK_LISTEN:
+        for (int tries = 0; tries < 16; tries++) {
+            if (st->acc == INVALID_SOCKET) {
+                st->acc = socket(st->family, SOCK_STREAM, IPPROTO_TCP);
+                if (st->acc == INVALID_SOCKET)
+                    return; /* out of resources: the next accept tries again */
+                SetHandleInformation((HANDLE)st->acc, HANDLE_FLAG_INHERIT, 0);
+            }
+            DWORD got = 0;
+            net_in_begin(st);
+            if (st->acceptex(st->sock, st->acc, st->acc_addrs, 0, sizeof(struct sockaddr_storage) + 16,
+                             sizeof(struct sockaddr_storage) + 16, &got, &st->in.ov) ||
+                WSAGetLastError() == WSA_IO_PENDING) {
+                net_in_started(st);
+                return;
+            }
+            int e = WSAGetLastError();
+            closesocket(st->acc);
+            st->acc = INVALID_SOCKET;
+            if (e != WSAECONNRESET)
+                return;
+        }
+        return;
+    case NK_PIPE_LISTEN:
+        for (int tries = 0; tries < 16 && st->h; tries++) {
+            net_in_begin(st);
+            if (ConnectNamedPipe(st->h, &st->in.ov)) {
+                net_in_started(st);
+                return;
+            }
+            DWORD e = GetLastError();
+            if (e == ERROR_IO_PENDING) {
+                net_in_started(st);
+                return;
+            }
+            if (e == ERROR_PIPE_CONNECTED) {
+                st->acc_ready = 1;
+                return;
+            }
+            if (e != ERROR_NO_DATA) /* a client came and went: recycle */
+                return;
+            DisconnectNamedPipe(st->h);
+        }
+        return;
+    }
+}
+
+/* Take the result of the outstanding operation if it has completed (lock
+ * held).  A read cancelled other than by a shutdown leaves nothing. */
+static void net_collect(net_stream *st)
+{
+    if (!st->in_pending || WaitForSingleObject(st->in_event, 0) != WAIT_OBJECT_0)
+        return;
+    st->in_pending = 0;
+    ULONG status = (ULONG)st->in.ov.Internal;
+    size_t n = (size_t)st->in.ov.InternalHigh;
+    int ok = status == NET_ST_SUCCESS || status == NET_ST_BUFFER_OVERFLOW;
+    int cancelled = status == NET_ST_CANCELLED && !st->shut;
+    switch (st->kind) {
+    case NK_SOCK:
+    case NK_PIPE:
+        if (ok && n > 0) {
+            st->pos = 0;
+            st->len = n;
+        } else if (ok) {
+            if (st->kind == NK_SOCK)
+                st->eof = 1; /* a pipe's empty read is no end: read again */
+        } else if (!cancelled) {
+            int gone = st->shut || status == NET_ST_PIPE_BROKEN || status == NET_ST_PIPE_DISCONNECTED ||
+                       status == NET_ST_END_OF_FILE || status == NET_ST_PIPE_CLOSING;
+            st->eof = st->kind == NK_PIPE && gone ? 1 : st->shut ? 1 : -1;
+        }
+        break;
+    case NK_SOCK_LISTEN:
+        if (ok) {
+            st->acc_ready = 1;
+        } else if (st->acc != INVALID_SOCKET) {
+            closesocket(st->acc);
+            st->acc = INVALID_SOCKET;
+        }
+        break;
+    case NK_PIPE_LISTEN:
+        if (ok)
+            st->acc_ready = 1;
+        else if (!cancelled && st->h)
+            DisconnectNamedPipe(st->h);
+        break;
+    }
+}
+
+/* Wait for the outstanding operation; lock held on entry and exit.
+ * 0 completed (collected), 1 timed out. */
+static int net_wait_in(net_stream *st, DWORD ms)
+{
+    HANDLE ev = st->in_event;
+    arpc_mutex_unlock(&st->lock);
+    DWORD r = WaitForSingleObject(ev, ms);
+    arpc_mutex_lock(&st->lock);
+    net_collect(st);
+    return r == WAIT_TIMEOUT;
+}
+
+/* A completion packet for one of st's operations (the poller's thread). */
+static void net_on_packet(OVERLAPPED *ov)
+{
+    net_op *op = (net_op *)((char *)ov - offsetof(net_op, ov));
+    net_stream *st = op->st;
+    arpc_mutex_lock(&st->lock);
+    if (op->kind == OP_IN) {
+        net_collect(st);
+        if (st->poller)
+            net_arm(st); /* watched: keep a read outstanding */
+        net_update_ready(st, 0);
+    }
+    net_unref_unlock(st);
+}
+
 /* ---------------------------------------------------------------- helpers */
-
-static SOCKET net_sock(arpc_socket s)
-{
-    return (SOCKET)(uintptr_t)s;
-}
-
-static arpc_socket net_wrap(SOCKET s)
-{
-    return (arpc_socket)(intptr_t)s;
-}
 
 static void net_no_inherit(SOCKET s)
 {
@@ -69,6 +492,32 @@ static SOCKET net_socket(int family, int type, int proto)
     return s;
 }
 
+/* A stream for socket s, or ARPC_INVALID_SOCKET (s closed) when out of
+ * memory. */
+static arpc_socket net_wrap(SOCKET s, int kind)
+{
+    net_stream *st = net_stream_new(kind);
+    if (!st) {
+        closesocket(s);
+        return ARPC_INVALID_SOCKET;
+    }
+    st->sock = s;
+    if (kind == NK_SOCK_LISTEN) {
+        struct sockaddr_storage ss;
+        int len = (int)sizeof ss;
+        GUID guid = WSAID_ACCEPTEX;
+        DWORD got = 0;
+        st->family = getsockname(s, (struct sockaddr *)&ss, &len) == 0 ? ss.ss_family : AF_INET6;
+        if (WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &guid, sizeof guid, &st->acceptex,
+                     sizeof st->acceptex, &got, NULL, NULL) != 0 || !st->acceptex) {
+            closesocket(s);
+            net_stream_free(st);
+            return ARPC_INVALID_SOCKET;
+        }
+    }
+    return (arpc_socket)(intptr_t)st;
+}
+
 static int net_remaining(uint32_t timeout_ms, ULONGLONG start)
 {
     if (timeout_ms == NET_FOREVER)
@@ -78,6 +527,11 @@ static int net_remaining(uint32_t timeout_ms, ULONGLONG start)
         return 0;
     ULONGLONG left = timeout_ms - spent;
     return left > INT_MAX ? INT_MAX : (int)left;
+}
+
+static DWORD net_ms(int remaining)
+{
+    return remaining < 0 ? INFINITE : (DWORD)remaining;
 }
 
 /* select() for one socket: 1 ready, 0 timed out, -1 error.  (select rather
@@ -107,6 +561,8 @@ static RPC_STATUS net_resource_error(int e, RPC_STATUS otherwise)
     case WSAEMFILE:
     case WSAENOBUFS:
     case WSA_NOT_ENOUGH_MEMORY:
+    case ERROR_NO_SYSTEM_RESOURCES:
+    case ERROR_TOO_MANY_OPEN_FILES:
         return RPC_S_OUT_OF_RESOURCES;
     default:
         return otherwise;
@@ -172,8 +628,8 @@ RPC_STATUS arpc_tcp_connect(const char *host, const char *port, arpc_socket *out
             continue;
         }
         if (connect(s, ai->ai_addr, (int)ai->ai_addrlen) == 0) {
-            *out = net_wrap(s);
-            st = RPC_S_OK;
+            *out = net_wrap(s, NK_SOCK);
+            st = *out == ARPC_INVALID_SOCKET ? RPC_S_OUT_OF_RESOURCES : RPC_S_OK;
             break;
         }
         st = net_connect_status(WSAGetLastError());
@@ -261,10 +717,11 @@ RPC_STATUS arpc_tcp_listen(const char *port, arpc_socket out[2], int *count, uns
     SOCKET s6 = INVALID_SOCKET, s4 = INVALID_SOCKET;
     int e = net_tcp_listener(AF_INET6, 0, portnum, &s6);
     if (e == 0) {
-        out[0] = net_wrap(s6);
-        *count = 1;
         if (bound_port)
             *bound_port = net_local_port(s6);
+        if ((out[0] = net_wrap(s6, NK_SOCK_LISTEN)) == ARPC_INVALID_SOCKET)
+            return RPC_S_OUT_OF_RESOURCES;
+        *count = 1;
         return RPC_S_OK;
     }
     if (net_in_use(e))
@@ -281,12 +738,19 @@ RPC_STATUS arpc_tcp_listen(const char *port, arpc_socket out[2], int *count, uns
         e = net_tcp_listener(AF_INET, 0, p, &s4);
         if (e == 0) {
             int n = 0;
-            if (s6 != INVALID_SOCKET)
-                out[n++] = net_wrap(s6);
-            out[n++] = net_wrap(s4);
-            *count = n;
             if (bound_port)
                 *bound_port = net_local_port(s4);
+            if (s6 != INVALID_SOCKET && (out[n] = net_wrap(s6, NK_SOCK_LISTEN)) != ARPC_INVALID_SOCKET)
+                n++;
+            if ((out[n] = net_wrap(s4, NK_SOCK_LISTEN)) != ARPC_INVALID_SOCKET)
+                n++;
+            if (n < (s6 != INVALID_SOCKET ? 2 : 1)) {
+                for (int i = 0; i < n; i++)
+                    arpc_sock_close(out[i]);
+                out[0] = out[1] = ARPC_INVALID_SOCKET;
+                return RPC_S_OUT_OF_RESOURCES;
+            }
+            *count = n;
             return RPC_S_OK;
         }
         if (s6 != INVALID_SOCKET)
@@ -299,23 +763,138 @@ RPC_STATUS arpc_tcp_listen(const char *port, arpc_socket out[2], int *count, uns
     return net_resource_error(e, RPC_S_CANT_CREATE_ENDPOINT);
 }
 
-/* ------------------------------------------------------------------ ncalrpc */
+/* ------------------------------------------------------------ named pipes */
 
-/* Not provided on Windows yet (see the top of the file). */
+/* A pipe instance for listening; INVALID_HANDLE_VALUE and the error. */
+static HANDLE net_pipe_instance(const char *path, int first, int *local_only)
+{
+    DWORD open = PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED | (first ? FILE_FLAG_FIRST_PIPE_INSTANCE : 0);
+    DWORD mode = PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT;
+    HANDLE h = INVALID_HANDLE_VALUE;
+    if (*local_only) {
+        h = CreateNamedPipeA(path, open, mode | PIPE_REJECT_REMOTE_CLIENTS, PIPE_UNLIMITED_INSTANCES, NET_PIPE_BUFSZ,
+                             NET_PIPE_BUFSZ, 0, NULL);
+        if (h != INVALID_HANDLE_VALUE || GetLastError() != ERROR_INVALID_PARAMETER)
+            return h;
+        *local_only = 0; /* a system without PIPE_REJECT_REMOTE_CLIENTS */
+    }
+    return CreateNamedPipeA(path, open, mode, PIPE_UNLIMITED_INSTANCES, NET_PIPE_BUFSZ, NET_PIPE_BUFSZ, 0, NULL);
+}
+
+static RPC_STATUS net_pipe_listen(const char *path, arpc_socket *out)
+{
+    RPC_STATUS st = arpc_net_init();
+    if (st != RPC_S_OK)
+        return st;
+    net_stream *ls = net_stream_new(NK_PIPE_LISTEN);
+    if (!ls || !(ls->pipe_name = _strdup(path))) {
+        if (ls)
+            net_stream_free(ls);
+        return RPC_S_OUT_OF_MEMORY;
+    }
+    ls->local_only = 1;
+    HANDLE h = net_pipe_instance(path, 1, &ls->local_only);
+    if (h == INVALID_HANDLE_VALUE) {
+        DWORD e = GetLastError();
+        net_stream_free(ls);
+        switch (e) {
+        case ERROR_ACCESS_DENIED: /* FILE_FLAG_FIRST_PIPE_INSTANCE: the name is taken */
+        case ERROR_PIPE_BUSY:
+            return RPC_S_DUPLICATE_ENDPOINT;
+        case ERROR_INVALID_NAME:
+        case ERROR_BAD_PATHNAME:
+        case ERROR_FILENAME_EXCED_RANGE:
+            return RPC_S_INVALID_ENDPOINT_FORMAT;
+        default:
+            return net_resource_error((int)e, RPC_S_CANT_CREATE_ENDPOINT);
+        }
+    }
+    /* Where FILE_FLAG_FIRST_PIPE_INSTANCE is not enforced (Wine), an
+     * instance besides ours means someone else serves the name. */
+    DWORD instances = 0;
+    if (GetNamedPipeHandleStateA(h, NULL, &instances, NULL, NULL, NULL, 0) && instances > 1) {
+        CloseHandle(h);
+        net_stream_free(ls);
+        return RPC_S_DUPLICATE_ENDPOINT;
+    }
+    ls->h = h;
+    *out = (arpc_socket)(intptr_t)ls;
+    return RPC_S_OK;
+}
+
+static RPC_STATUS net_pipe_connect(const char *path, arpc_socket *out)
+{
+    RPC_STATUS st = arpc_net_init();
+    if (st != RPC_S_OK)
+        return st;
+    ULONGLONG start = GetTickCount64();
+    for (;;) {
+        HANDLE h = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                               FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION, NULL);
+        if (h != INVALID_HANDLE_VALUE) {
+            net_stream *c = net_stream_new(NK_PIPE);
+            if (!c) {
+                CloseHandle(h);
+                return RPC_S_OUT_OF_RESOURCES;
+            }
+            c->h = h;
+            c->local_only = 1; /* \\.\pipe\...: this machine */
+            *out = (arpc_socket)(intptr_t)c;
+            return RPC_S_OK;
+        }
+        DWORD e = GetLastError();
+        int left = net_remaining(NET_PIPE_BUSY_MS, start);
+        if (e == ERROR_PIPE_BUSY && left > 0) {
+            /* Every instance is taken: the server is making another. */
+            if (!WaitNamedPipeA(path, (DWORD)(left < 1000 ? left : 1000)) &&
+                GetLastError() == ERROR_FILE_NOT_FOUND)
+                return RPC_S_SERVER_UNAVAILABLE;
+            continue;
+        }
+        switch (e) {
+        case ERROR_INVALID_NAME:
+        case ERROR_BAD_PATHNAME:
+        case ERROR_FILENAME_EXCED_RANGE:
+            return RPC_S_INVALID_ENDPOINT_FORMAT;
+        case ERROR_ACCESS_DENIED:
+            return RPC_S_ACCESS_DENIED;
+        default: /* ERROR_FILE_NOT_FOUND: nobody listens; ERROR_PIPE_BUSY */
+            return net_resource_error((int)e, RPC_S_SERVER_UNAVAILABLE);
+        }
+    }
+}
+
+/* ncalrpc endpoint -> \\.\pipe\lrpc\<endpoint>. */
+static RPC_STATUS net_lrpc_path(const char *endpoint, char *buf, size_t size)
+{
+    if (!endpoint || !*endpoint || strpbrk(endpoint, "\\/") || strcmp(endpoint, ".") == 0 ||
+        strcmp(endpoint, "..") == 0 || strlen(endpoint) > 200)
+        return RPC_S_INVALID_ENDPOINT_FORMAT;
+    for (const char *p = endpoint; *p; p++)
+        if ((unsigned char)*p < 0x20)
+            return RPC_S_INVALID_ENDPOINT_FORMAT;
+    int n = snprintf(buf, size, "\\\\.\\pipe\\lrpc\\%s", endpoint);
+    return n > 0 && (size_t)n < size ? RPC_S_OK : RPC_S_INVALID_ENDPOINT_FORMAT;
+}
+
 RPC_STATUS arpc_local_connect(const char *endpoint, arpc_socket *out)
 {
-    (void)endpoint;
-    if (out)
-        *out = ARPC_INVALID_SOCKET;
-    return RPC_S_PROTSEQ_NOT_SUPPORTED;
+    char path[256];
+    if (!out)
+        return RPC_S_INVALID_ARG;
+    *out = ARPC_INVALID_SOCKET;
+    RPC_STATUS st = net_lrpc_path(endpoint, path, sizeof path);
+    return st == RPC_S_OK ? net_pipe_connect(path, out) : st;
 }
 
 RPC_STATUS arpc_local_listen(const char *endpoint, arpc_socket *out)
 {
-    (void)endpoint;
-    if (out)
-        *out = ARPC_INVALID_SOCKET;
-    return RPC_S_PROTSEQ_NOT_SUPPORTED;
+    char path[256];
+    if (!out)
+        return RPC_S_INVALID_ARG;
+    *out = ARPC_INVALID_SOCKET;
+    RPC_STATUS st = net_lrpc_path(endpoint, path, sizeof path);
+    return st == RPC_S_OK ? net_pipe_listen(path, out) : st;
 }
 
 void arpc_local_dynamic_endpoint(char *buf, size_t size)
@@ -328,58 +907,173 @@ void arpc_local_dynamic_endpoint(char *buf, size_t size)
              (unsigned long)(GetTickCount64() * 2654435761u));
 }
 
+/* A pipe disappears with its last handle: no name is left behind. */
 void arpc_local_unlink(const char *endpoint)
 {
     (void)endpoint;
 }
 
-/* ------------------------------------------------------------------ sockets */
-
-RPC_STATUS arpc_sock_accept(arpc_socket listener, arpc_socket *out)
+/* ncacn_np endpoint "\pipe\name" -> \\.\pipe\name. */
+static RPC_STATUS net_np_path(const char *endpoint, char *buf, size_t size)
 {
+    if (!endpoint || _strnicmp(endpoint, "\\pipe\\", 6) != 0 || !endpoint[6] || endpoint[6] == '\\' ||
+        strchr(endpoint, '/'))
+        return RPC_S_INVALID_ENDPOINT_FORMAT;
+    for (const char *p = endpoint; *p; p++)
+        if ((unsigned char)*p < 0x20)
+            return RPC_S_INVALID_ENDPOINT_FORMAT;
+    int n = snprintf(buf, size, "\\\\.%s", endpoint);
+    return n > 0 && (size_t)n < size ? RPC_S_OK : RPC_S_INVALID_ENDPOINT_FORMAT;
+}
+
+/* This machine by name: empty, ".", localhost, a loopback address, or the
+ * computer's name. */
+static int net_host_is_local(const char *host)
+{
+    if (!host || !*host || !strcmp(host, ".") || !_stricmp(host, "localhost") || !strcmp(host, "127.0.0.1") ||
+        !strcmp(host, "::1"))
+        return 1;
+    if (host[0] == '\\' && host[1] == '\\')
+        host += 2;
+    char name[MAX_COMPUTERNAME_LENGTH + 1];
+    DWORD len = sizeof name;
+    return GetComputerNameA(name, &len) && !_stricmp(host, name);
+}
+
+RPC_STATUS arpc_np_connect(const char *host, const char *endpoint, arpc_socket *out)
+{
+    char path[256];
     if (!out)
         return RPC_S_INVALID_ARG;
     *out = ARPC_INVALID_SOCKET;
-    for (;;) {
-        SOCKET s = accept(net_sock(listener), NULL, NULL);
-        if (s != INVALID_SOCKET) {
-            /* Accepted sockets inherit the listener's non-blocking mode. */
-            u_long off = 0;
-            ioctlsocket(s, FIONBIO, &off);
-            net_no_inherit(s);
-            *out = net_wrap(s);
-            return RPC_S_OK;
-        }
-        int e = WSAGetLastError();
-        if (e == WSAEWOULDBLOCK)
-            return RPC_S_ASYNC_CALL_PENDING;
-        if (e == WSAECONNRESET || e == WSAEINTR)
-            continue;
-        return net_resource_error(e, RPC_S_CALL_FAILED);
+    RPC_STATUS st = net_np_path(endpoint, path, sizeof path);
+    if (st != RPC_S_OK)
+        return st;
+    if (!net_host_is_local(host))
+        return RPC_S_SERVER_UNAVAILABLE; /* pipes on other machines (SMB): not offered */
+    return net_pipe_connect(path, out);
+}
+
+RPC_STATUS arpc_np_listen(const char *endpoint, arpc_socket *out)
+{
+    char path[256];
+    if (!out)
+        return RPC_S_INVALID_ARG;
+    *out = ARPC_INVALID_SOCKET;
+    RPC_STATUS st = net_np_path(endpoint, path, sizeof path);
+    return st == RPC_S_OK ? net_pipe_listen(path, out) : st;
+}
+
+/* Hand out the connected instance, a fresh one listening in its place
+ * (lock held). */
+static RPC_STATUS net_pipe_take(net_stream *ls, arpc_socket *out)
+{
+    int local_only = ls->local_only;
+    HANDLE nh = net_pipe_instance(ls->pipe_name, 0, &local_only);
+    if (nh == INVALID_HANDLE_VALUE)
+        return net_resource_error((int)GetLastError(), RPC_S_OUT_OF_RESOURCES);
+    if (ls->port && !CreateIoCompletionPort(nh, ls->port, 1, 0)) {
+        CloseHandle(nh);
+        return RPC_S_OUT_OF_RESOURCES;
     }
+    net_stream *c = net_stream_new(NK_PIPE);
+    if (!c) {
+        CloseHandle(nh);
+        return RPC_S_OUT_OF_RESOURCES;
+    }
+    c->h = ls->h;
+    c->port = ls->port; /* the instance belongs to the listener's port */
+    c->server_end = 1;
+    c->local_only = ls->local_only;
+    ls->local_only = local_only;
+    ls->h = nh;
+    ls->acc_ready = 0;
+    *out = (arpc_socket)(intptr_t)c;
+    return RPC_S_OK;
+}
+
+static RPC_STATUS net_sock_take(net_stream *ls, arpc_socket *out)
+{
+    SOCKET a = ls->acc;
+    ls->acc = INVALID_SOCKET;
+    ls->acc_ready = 0;
+    setsockopt(a, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, (const char *)&ls->sock, (int)sizeof ls->sock);
+    *out = net_wrap(a, NK_SOCK);
+    return *out == ARPC_INVALID_SOCKET ? RPC_S_OUT_OF_RESOURCES : RPC_S_OK;
+}
+
+/* ------------------------------------------------------------------ streams */
+
+RPC_STATUS arpc_sock_accept(arpc_socket listener, arpc_socket *out)
+{
+    if (!out || listener == ARPC_INVALID_SOCKET)
+        return RPC_S_INVALID_ARG;
+    *out = ARPC_INVALID_SOCKET;
+    net_stream *st = net_st(listener);
+    if (st->kind != NK_SOCK_LISTEN && st->kind != NK_PIPE_LISTEN)
+        return RPC_S_INVALID_ARG;
+    RPC_STATUS rc;
+    arpc_mutex_lock(&st->lock);
+    for (int armed = 0;;) {
+        net_collect(st);
+        if (st->acc_ready && !st->shut) {
+            rc = st->kind == NK_PIPE_LISTEN ? net_pipe_take(st, out) : net_sock_take(st, out);
+            if (st->poller)
+                net_arm(st); /* may find the next connection at once */
+            break;
+        }
+        if (st->shut || st->closed) {
+            rc = RPC_S_CALL_FAILED;
+            break;
+        }
+        if (!st->in_pending && !armed) {
+            net_arm(st);
+            armed = 1;
+            continue;
+        }
+        if (st->nonblocking || !st->in_pending) {
+            rc = RPC_S_ASYNC_CALL_PENDING;
+            break;
+        }
+        net_wait_in(st, INFINITE); /* a blocking listener */
+        armed = 0;
+    }
+    net_update_ready(st, 1);
+    arpc_mutex_unlock(&st->lock);
+    return rc;
 }
 
 RPC_STATUS arpc_sock_set_nonblocking(arpc_socket s)
 {
-    u_long on = 1;
-    return ioctlsocket(net_sock(s), FIONBIO, &on) == 0 ? RPC_S_OK : RPC_S_INVALID_ARG;
+    if (s == ARPC_INVALID_SOCKET)
+        return RPC_S_INVALID_ARG;
+    net_stream *st = net_st(s);
+    if (net_is_sock(st)) {
+        u_long on = 1;
+        if (ioctlsocket(st->sock, FIONBIO, &on) != 0)
+            return RPC_S_INVALID_ARG;
+    }
+    arpc_mutex_lock(&st->lock);
+    st->nonblocking = 1;
+    arpc_mutex_unlock(&st->lock);
+    return RPC_S_OK;
 }
 
 void arpc_sock_set_nodelay(arpc_socket s)
 {
+    if (s == ARPC_INVALID_SOCKET || net_st(s)->kind != NK_SOCK)
+        return;
     BOOL yes = TRUE;
-    setsockopt(net_sock(s), IPPROTO_TCP, TCP_NODELAY, (const char *)&yes, sizeof yes);
+    setsockopt(net_st(s)->sock, IPPROTO_TCP, TCP_NODELAY, (const char *)&yes, sizeof yes);
 }
 
 /* On a blocking socket WSASend itself blocks until everything is queued, so
  * the timeout only governs non-blocking sockets (the poller's). */
-RPC_STATUS arpc_sock_send_all(arpc_socket s, const arpc_iovec *iov, int iovcnt, uint32_t timeout_ms)
+static RPC_STATUS net_sock_send_all(SOCKET s, const arpc_iovec *iov, int iovcnt, uint32_t timeout_ms)
 {
     WSABUF bufs[NET_WSABUF_CHUNK];
     int i = 0;
     size_t off = 0;
-    if (iovcnt < 0 || (iovcnt > 0 && !iov))
-        return RPC_S_INVALID_ARG;
     for (;;) {
         while (i < iovcnt && off >= iov[i].len) {
             i++;
@@ -392,8 +1086,6 @@ RPC_STATUS arpc_sock_send_all(arpc_socket s, const arpc_iovec *iov, int iovcnt, 
             size_t skip = k == i ? off : 0;
             if (iov[k].len <= skip)
                 continue;
-            if (!iov[k].base)
-                return RPC_S_INVALID_ARG;
             size_t len = iov[k].len - skip;
             bufs[n].buf = (char *)(uintptr_t)iov[k].base + skip;
             bufs[n].len = len > 0x40000000u ? 0x40000000u : (ULONG)len;
@@ -402,12 +1094,12 @@ RPC_STATUS arpc_sock_send_all(arpc_socket s, const arpc_iovec *iov, int iovcnt, 
                 break; /* the rest of this buffer goes next time */
         }
         DWORD sent = 0;
-        if (WSASend(net_sock(s), bufs, n, &sent, 0, NULL, NULL) != 0) {
+        if (WSASend(s, bufs, n, &sent, 0, NULL, NULL) != 0) {
             int e = WSAGetLastError();
             if (e == WSAEINTR)
                 continue;
             if (e == WSAEWOULDBLOCK) {
-                int r = net_select_one(net_sock(s), 1, timeout_ms);
+                int r = net_select_one(s, 1, timeout_ms);
                 if (r == 0)
                     return RPC_S_TIMEOUT;
                 if (r < 0)
@@ -431,37 +1123,247 @@ RPC_STATUS arpc_sock_send_all(arpc_socket s, const arpc_iovec *iov, int iovcnt, 
     }
 }
 
+/* One overlapped WriteFile of all of p, waited for (wlock held). */
+static RPC_STATUS net_pipe_write(net_stream *st, HANDLE h, int assoc, const unsigned char *p, size_t len,
+                                 uint32_t timeout_ms)
+{
+    while (len > 0) {
+        DWORD n = len > 0x40000000u ? 0x40000000u : (DWORD)len;
+        ResetEvent(st->out_event);
+        memset(&st->out.ov, 0, sizeof st->out.ov);
+        st->out.ov.hEvent = st->out_event;
+        st->out.ov.Internal = NET_ST_PENDING;
+        /* Its packet comes to the port, perhaps before WriteFile returns:
+         * the reference is taken first. */
+        if (assoc) {
+            arpc_mutex_lock(&st->lock);
+            st->refs++;
+            arpc_mutex_unlock(&st->lock);
+        }
+        if (!WriteFile(h, p, n, NULL, &st->out.ov) && GetLastError() != ERROR_IO_PENDING) {
+            DWORD e = GetLastError();
+            if (assoc) { /* no packet after all; the owner's reference remains */
+                arpc_mutex_lock(&st->lock);
+                st->refs--;
+                arpc_mutex_unlock(&st->lock);
+            }
+            return net_resource_error((int)e, RPC_S_CALL_FAILED); /* ERROR_NO_DATA, ... */
+        }
+        DWORD r = WaitForSingleObject(st->out_event, timeout_ms == NET_FOREVER ? INFINITE : timeout_ms);
+        if (r != WAIT_OBJECT_0) {
+            CancelIoEx(h, &st->out.ov);
+            WaitForSingleObject(st->out_event, INFINITE);
+            return RPC_S_TIMEOUT;
+        }
+        if ((ULONG)st->out.ov.Internal != NET_ST_SUCCESS)
+            return RPC_S_CALL_FAILED;
+        size_t done = (size_t)st->out.ov.InternalHigh;
+        if (done > n)
+            done = n;
+        p += done;
+        len -= done;
+    }
+    return RPC_S_OK;
+}
+
+static RPC_STATUS net_pipe_send_all(net_stream *st, const arpc_iovec *iov, int iovcnt, uint32_t timeout_ms)
+{
+    arpc_mutex_lock(&st->wlock);
+    arpc_mutex_lock(&st->lock);
+    if (st->shut || !st->h) {
+        arpc_mutex_unlock(&st->lock);
+        arpc_mutex_unlock(&st->wlock);
+        return RPC_S_CALL_FAILED;
+    }
+    st->sending++;
+    HANDLE h = st->h;
+    int assoc = st->port != NULL; /* stable: poller_add takes wlock */
+    arpc_mutex_unlock(&st->lock);
+
+    if (!st->stage)
+        st->stage = malloc(NET_STAGE);
+    RPC_STATUS rc = RPC_S_OK;
+    size_t fill = 0;
+    for (int i = 0; i < iovcnt && rc == RPC_S_OK; i++) {
+        size_t len = iov[i].len;
+        if (!len)
+            continue;
+        if (st->stage && len <= NET_STAGE / 4) { /* gather the small ones */
+            if (fill + len > NET_STAGE) {
+                rc = net_pipe_write(st, h, assoc, st->stage, fill, timeout_ms);
+                fill = 0;
+            }
+            memcpy(st->stage + fill, iov[i].base, len);
+            fill += len;
+            continue;
+        }
+        if (fill) {
+            rc = net_pipe_write(st, h, assoc, st->stage, fill, timeout_ms);
+            fill = 0;
+        }
+        if (rc == RPC_S_OK)
+            rc = net_pipe_write(st, h, assoc, iov[i].base, len, timeout_ms);
+    }
+    if (rc == RPC_S_OK && fill)
+        rc = net_pipe_write(st, h, assoc, st->stage, fill, timeout_ms);
+
+    arpc_mutex_lock(&st->lock);
+    if (--st->sending == 0 && st->shut && st->h) { /* shut down meanwhile */
+        CloseHandle(st->h);
+        st->h = NULL;
+    }
+    if (rc != RPC_S_OK && st->shut)
+        rc = RPC_S_CALL_FAILED;
+    arpc_mutex_unlock(&st->lock);
+    arpc_mutex_unlock(&st->wlock);
+    return rc;
+}
+
+RPC_STATUS arpc_sock_send_all(arpc_socket s, const arpc_iovec *iov, int iovcnt, uint32_t timeout_ms)
+{
+    if (s == ARPC_INVALID_SOCKET || iovcnt < 0 || (iovcnt > 0 && !iov))
+        return RPC_S_INVALID_ARG;
+    for (int i = 0; i < iovcnt; i++)
+        if (iov[i].len && !iov[i].base)
+            return RPC_S_INVALID_ARG;
+    net_stream *st = net_st(s);
+    if (st->kind == NK_SOCK)
+        return net_sock_send_all(st->sock, iov, iovcnt, timeout_ms);
+    if (st->kind == NK_PIPE)
+        return net_pipe_send_all(st, iov, iovcnt, timeout_ms);
+    return RPC_S_INVALID_ARG;
+}
+
 long arpc_sock_recv(arpc_socket s, void *buf, size_t len)
 {
-    int n = len > (size_t)INT_MAX ? INT_MAX : (int)len;
-    for (;;) {
-        int r = recv(net_sock(s), (char *)buf, n, 0);
-        if (r >= 0)
-            return r;
-        int e = WSAGetLastError();
-        if (e == WSAEINTR)
-            continue;
-        if (e == WSAEWOULDBLOCK)
-            return -2;
+    if (s == ARPC_INVALID_SOCKET)
         return -1;
+    net_stream *st = net_st(s);
+    if (st->kind != NK_SOCK && st->kind != NK_PIPE)
+        return -1;
+    if (len > (size_t)LONG_MAX)
+        len = (size_t)LONG_MAX;
+    long r;
+    arpc_mutex_lock(&st->lock);
+    for (int armed = 0;;) {
+        net_collect(st);
+        if (st->pos < st->len) {
+            size_t n = st->len - st->pos;
+            if (n > len)
+                n = len;
+            memcpy(buf, st->buf + st->pos, n);
+            st->pos += n;
+            if (st->pos == st->len && st->poller)
+                net_arm(st); /* watched: the next read goes out now */
+            r = (long)n;
+            break;
+        }
+        if (st->eof || st->shut) {
+            r = st->eof < 0 ? -1 : 0;
+            break;
+        }
+        if (!st->in_pending && !armed) {
+            net_arm(st);
+            armed = 1;
+            continue;
+        }
+        if (!st->in_pending) { /* a pipe's empty read: go again */
+            armed = 0;
+            continue;
+        }
+        if (st->nonblocking) {
+            r = -2;
+            break;
+        }
+        net_wait_in(st, INFINITE);
+        armed = 0;
     }
+    net_update_ready(st, 1);
+    arpc_mutex_unlock(&st->lock);
+    return r;
 }
 
 RPC_STATUS arpc_sock_wait_readable(arpc_socket s, uint32_t timeout_ms)
 {
-    return net_select_one(net_sock(s), 0, timeout_ms) == 0 ? RPC_S_TIMEOUT : RPC_S_OK;
+    if (s == ARPC_INVALID_SOCKET)
+        return RPC_S_INVALID_ARG;
+    net_stream *st = net_st(s);
+    ULONGLONG start = GetTickCount64();
+    RPC_STATUS rc = RPC_S_OK;
+    arpc_mutex_lock(&st->lock);
+    for (int tries = 0;; tries++) {
+        net_collect(st);
+        if (net_ready(st))
+            break;
+        if (!st->in_pending) {
+            net_arm(st);
+            if (!st->in_pending && !net_ready(st) && tries > 100)
+                break; /* cannot start a read: let recv tell */
+            continue;
+        }
+        int left = net_remaining(timeout_ms, start);
+        if (left == 0 || net_wait_in(st, net_ms(left))) {
+            rc = RPC_S_TIMEOUT;
+            break;
+        }
+    }
+    net_update_ready(st, 1);
+    arpc_mutex_unlock(&st->lock);
+    return rc;
 }
 
 void arpc_sock_shutdown(arpc_socket s)
 {
-    if (s != ARPC_INVALID_SOCKET)
-        shutdown(net_sock(s), SD_BOTH);
+    if (s == ARPC_INVALID_SOCKET)
+        return;
+    net_stream *st = net_st(s);
+    arpc_mutex_lock(&st->lock);
+    if (!st->shut) {
+        st->shut = 1;
+        HANDLE h = net_handle(st);
+        if (st->kind == NK_SOCK)
+            shutdown(st->sock, SD_BOTH);
+        if (st->in_pending && h)
+            CancelIoEx(h, &st->in.ov); /* wakes the reader */
+        if (st->kind == NK_PIPE && st->h) {
+            CancelIoEx(st->h, NULL); /* the writes too */
+            /* The peer reads what was written, then end of stream. */
+            if (!st->sending) {
+                CloseHandle(st->h);
+                st->h = NULL;
+            }
+        }
+        net_update_ready(st, 1);
+    }
+    arpc_mutex_unlock(&st->lock);
 }
 
 void arpc_sock_close(arpc_socket s)
 {
-    if (s != ARPC_INVALID_SOCKET)
-        closesocket(net_sock(s));
+    if (s == ARPC_INVALID_SOCKET)
+        return;
+    net_stream *st = net_st(s);
+    arpc_mutex_lock(&st->lock);
+    st->closed = 1;
+    st->shut = 1;
+    net_detach(st);
+    HANDLE h = net_handle(st);
+    if (st->in_pending && h)
+        CancelIoEx(h, &st->in.ov);
+    if (st->sock != INVALID_SOCKET)
+        closesocket(st->sock);
+    st->sock = INVALID_SOCKET;
+    if (st->h)
+        CloseHandle(st->h);
+    st->h = NULL;
+    /* Without a port nobody else will see the operation end: wait for it
+     * before the memory goes. */
+    while (st->in_pending && !st->port)
+        net_wait_in(st, INFINITE);
+    if (st->acc != INVALID_SOCKET)
+        closesocket(st->acc);
+    st->acc = INVALID_SOCKET;
+    net_unref_unlock(st);
 }
 
 static int net_unmap_v4(const struct sockaddr_storage *ss, struct in_addr *v4)
@@ -482,9 +1384,14 @@ static int net_unmap_v4(const struct sockaddr_storage *ss, struct in_addr *v4)
 
 int arpc_sock_peer_is_local(arpc_socket s)
 {
+    if (s == ARPC_INVALID_SOCKET)
+        return 0;
+    net_stream *st = net_st(s);
+    if (st->kind == NK_PIPE)
+        return st->local_only;
     struct sockaddr_storage peer, self;
     int plen = (int)sizeof peer, slen = (int)sizeof self;
-    if (getpeername(net_sock(s), (struct sockaddr *)&peer, &plen) != 0)
+    if (getpeername(st->sock, (struct sockaddr *)&peer, &plen) != 0)
         return 0;
     struct in_addr p4, s4;
     int pv4 = net_unmap_v4(&peer, &p4);
@@ -492,7 +1399,7 @@ int arpc_sock_peer_is_local(arpc_socket s)
         return 1;
     if (!pv4 && peer.ss_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&peer)->sin6_addr))
         return 1;
-    if (getsockname(net_sock(s), (struct sockaddr *)&self, &slen) != 0)
+    if (getsockname(st->sock, (struct sockaddr *)&self, &slen) != 0)
         return 0;
     int sv4 = net_unmap_v4(&self, &s4);
     if (pv4 && sv4)
@@ -505,34 +1412,19 @@ int arpc_sock_peer_is_local(arpc_socket s)
 
 uint32_t arpc_sock_peer_pid(arpc_socket s)
 {
-    (void)s;
-    return 0;
+    if (s == ARPC_INVALID_SOCKET)
+        return 0;
+    net_stream *st = net_st(s);
+    ULONG pid = 0;
+    arpc_mutex_lock(&st->lock);
+    if (st->kind == NK_PIPE && st->h &&
+        !(st->server_end ? GetNamedPipeClientProcessId(st->h, &pid) : GetNamedPipeServerProcessId(st->h, &pid)))
+        pid = 0;
+    arpc_mutex_unlock(&st->lock);
+    return (uint32_t)pid;
 }
 
 /* ------------------------------------------------------------------- poller */
-
-struct arpc_poller {
-    arpc_mutex lock;
-    WSAPOLLFD *fds;     /* fds[0] is the wake socket */
-    void **ctx;         /* ctx[i] for fds[i] */
-    ULONG n, cap;
-    SOCKET wake;        /* UDP, bound to 127.0.0.1, non-blocking */
-    struct sockaddr_in wake_addr;
-    int user_wake;      /* arpc_poller_wake since the last report */
-};
-
-static void net_poller_kick(arpc_poller *p)
-{
-    char b = 0;
-    sendto(p->wake, &b, 1, 0, (const struct sockaddr *)&p->wake_addr, (int)sizeof p->wake_addr);
-}
-
-static void net_poller_drain(arpc_poller *p)
-{
-    char buf[64];
-    while (recv(p->wake, buf, (int)sizeof buf, 0) > 0)
-        ;
-}
 
 arpc_poller *arpc_poller_new(void)
 {
@@ -541,44 +1433,23 @@ arpc_poller *arpc_poller_new(void)
     arpc_poller *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    p->cap = 16;
-    p->fds = calloc(p->cap, sizeof *p->fds);
-    p->ctx = calloc(p->cap, sizeof *p->ctx);
-    p->wake = net_socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    if (!p->fds || !p->ctx || p->wake == INVALID_SOCKET)
-        goto fail;
-    p->wake_addr.sin_family = AF_INET;
-    p->wake_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    p->wake_addr.sin_port = 0;
-    int alen = (int)sizeof p->wake_addr;
-    u_long on = 1;
-    if (bind(p->wake, (struct sockaddr *)&p->wake_addr, alen) != 0 ||
-        getsockname(p->wake, (struct sockaddr *)&p->wake_addr, &alen) != 0 ||
-        ioctlsocket(p->wake, FIONBIO, &on) != 0)
-        goto fail;
-    p->fds[0].fd = p->wake;
-    p->fds[0].events = POLLRDNORM;
-    p->ctx[0] = NULL;
-    p->n = 1;
+    p->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    if (!p->port) {
+        free(p);
+        return NULL;
+    }
     arpc_mutex_init(&p->lock);
     return p;
-fail:
-    if (p->wake != INVALID_SOCKET)
-        closesocket(p->wake);
-    free(p->fds);
-    free(p->ctx);
-    free(p);
-    return NULL;
 }
 
+/* Streams still associated with the port are left to their owners (a
+ * stream with a read outstanding then is never freed). */
 void arpc_poller_free(arpc_poller *p)
 {
     if (!p)
         return;
-    closesocket(p->wake);
+    CloseHandle(p->port);
     arpc_mutex_destroy(&p->lock);
-    free(p->fds);
-    free(p->ctx);
     free(p);
 }
 
@@ -586,69 +1457,52 @@ RPC_STATUS arpc_poller_add(arpc_poller *p, arpc_socket s, void *ctx)
 {
     if (!p || s == ARPC_INVALID_SOCKET)
         return RPC_S_INVALID_ARG;
-    RPC_STATUS st = arpc_sock_set_nonblocking(s);
-    if (st != RPC_S_OK)
-        return st;
-    arpc_mutex_lock(&p->lock);
-    ULONG i;
-    for (i = 1; i < p->n; i++)
-        if (p->fds[i].fd == net_sock(s))
-            break;
-    if (i == p->n) {
-        if (p->n == p->cap) {
-            ULONG cap = p->cap * 2;
-            WSAPOLLFD *fds = realloc(p->fds, cap * sizeof *fds);
-            if (fds)
-                p->fds = fds;
-            void **c = fds ? realloc(p->ctx, cap * sizeof *c) : NULL;
-            if (!c) {
-                arpc_mutex_unlock(&p->lock);
-                return RPC_S_OUT_OF_RESOURCES;
-            }
-            p->ctx = c;
-            p->cap = cap;
-        }
-        p->n++;
+    RPC_STATUS rc = arpc_sock_set_nonblocking(s);
+    if (rc != RPC_S_OK)
+        return rc;
+    net_stream *st = net_st(s);
+    arpc_mutex_lock(&st->wlock); /* no write starts while the port changes */
+    arpc_mutex_lock(&st->lock);
+    if (st->closed) {
+        rc = RPC_S_INVALID_ARG;
+    } else if (!st->port) {
+        /* An operation started before goes to no port: finish it first. */
+        HANDLE h = net_handle(st);
+        if (st->in_pending && h)
+            CancelIoEx(h, &st->in.ov);
+        while (st->in_pending)
+            net_wait_in(st, INFINITE);
+        if (h && !CreateIoCompletionPort(h, p->port, 1, 0))
+            rc = RPC_S_OUT_OF_RESOURCES;
+        else
+            st->port = p->port;
+    } else if (st->port != p->port) {
+        rc = RPC_S_INVALID_ARG; /* a handle belongs to one port for good */
     }
-    p->fds[i].fd = net_sock(s);
-    p->fds[i].events = POLLRDNORM;
-    p->fds[i].revents = 0;
-    p->ctx[i] = ctx;
-    arpc_mutex_unlock(&p->lock);
-    net_poller_kick(p); /* a wait in progress must watch it too */
-    return RPC_S_OK;
+    if (rc == RPC_S_OK) {
+        if (st->poller && st->poller != p)
+            net_detach(st);
+        arpc_mutex_lock(&p->lock);
+        st->poller = p;
+        st->ctx = ctx;
+        arpc_mutex_unlock(&p->lock);
+        net_arm(st);
+        net_update_ready(st, 1);
+    }
+    arpc_mutex_unlock(&st->lock);
+    arpc_mutex_unlock(&st->wlock);
+    return rc;
 }
 
 void arpc_poller_remove(arpc_poller *p, arpc_socket s)
 {
-    if (!p)
+    if (!p || s == ARPC_INVALID_SOCKET)
         return;
-    int found = 0;
-    arpc_mutex_lock(&p->lock);
-    for (ULONG i = 1; i < p->n; i++) {
-        if (p->fds[i].fd == net_sock(s)) {
-            p->n--;
-            p->fds[i] = p->fds[p->n];
-            p->ctx[i] = p->ctx[p->n];
-            found = 1;
-            break;
-        }
-    }
-    arpc_mutex_unlock(&p->lock);
-    if (found)
-        net_poller_kick(p);
-}
-
-/* The context of s if it is still in the set (under the lock). */
-static int net_poller_lookup(arpc_poller *p, SOCKET s, void **ctx)
-{
-    for (ULONG i = 1; i < p->n; i++) {
-        if (p->fds[i].fd == s) {
-            *ctx = p->ctx[i];
-            return 1;
-        }
-    }
-    return 0;
+    net_stream *st = net_st(s);
+    arpc_mutex_lock(&st->lock);
+    if (st->poller == p)
+        net_detach(st);
+    arpc_mutex_unlock(&st->lock);
 }
 
 int arpc_poller_wait(arpc_poller *p, void **ready, int max, uint32_t timeout_ms)
@@ -656,54 +1510,37 @@ int arpc_poller_wait(arpc_poller *p, void **ready, int max, uint32_t timeout_ms)
     if (!p || !ready || max <= 0)
         return 0;
     ULONGLONG start = GetTickCount64();
-    WSAPOLLFD local[64];
-    WSAPOLLFD *snap = local;
-    ULONG snap_cap = 64;
     int count = 0;
     for (;;) {
-        /* Wait on a copy: others may change the set meanwhile. */
         arpc_mutex_lock(&p->lock);
-        ULONG n = p->n;
-        if (n > snap_cap) {
-            WSAPOLLFD *bigger = malloc(n * sizeof *bigger);
-            if (!bigger) {
-                arpc_mutex_unlock(&p->lock);
-                break;
-            }
-            if (snap != local)
-                free(snap);
-            snap = bigger;
-            snap_cap = n;
-        }
-        memcpy(snap, p->fds, n * sizeof *snap);
-        int pending_wake = p->user_wake;
+        int have = p->user_wake || p->head;
         arpc_mutex_unlock(&p->lock);
-        for (ULONG i = 0; i < n; i++)
-            snap[i].revents = 0;
-
-        int r = pending_wake ? WSAPoll(snap, n, 0) : WSAPoll(snap, n, net_remaining(timeout_ms, start));
-        if (r == SOCKET_ERROR)
+        OVERLAPPED_ENTRY ent[64];
+        ULONG got = 0;
+        DWORD ms = have ? 0 : net_ms(net_remaining(timeout_ms, start));
+        if (GetQueuedCompletionStatusEx(p->port, ent, 64, &got, ms, FALSE)) {
+            for (ULONG i = 0; i < got; i++)
+                if (ent[i].lpOverlapped)
+                    net_on_packet(ent[i].lpOverlapped);
+        } else if (GetLastError() != WAIT_TIMEOUT) {
             break;
-
+        }
         arpc_mutex_lock(&p->lock);
-        if (snap[0].revents)
-            net_poller_drain(p);
         if (p->user_wake) {
             p->user_wake = 0;
             ready[count++] = NULL;
         }
-        for (ULONG i = 1; i < n && count < max; i++) {
-            void *ctx;
-            if (snap[i].revents && net_poller_lookup(p, snap[i].fd, &ctx))
-                ready[count++] = ctx;
+        /* Round robin: what is reported goes to the back. */
+        for (size_t k = p->nready; k > 0 && count < max; k--) {
+            net_stream *st = p->head;
+            ready[count++] = st->ctx;
+            net_ready_unlink(p, st);
+            net_ready_link(p, st);
         }
         arpc_mutex_unlock(&p->lock);
-        /* Only a change of the set woke us: wait again for the rest. */
         if (count > 0 || net_remaining(timeout_ms, start) == 0)
             break;
     }
-    if (snap != local)
-        free(snap);
     return count;
 }
 

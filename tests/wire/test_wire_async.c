@@ -82,13 +82,11 @@ static int setup_tcp(void **state)
     return start_server("ncacn_ip_tcp");
 }
 
-#if !defined(_WIN32)
 static int setup_lrpc(void **state)
 {
     (void)state;
     return start_server("ncalrpc");
 }
-#endif
 
 static void init(RPC_ASYNC_STATE *a, RPC_NOTIFICATION_TYPES type)
 {
@@ -445,10 +443,8 @@ int main(void)
     int failures = 0;
     const struct CMUnitTest tcp[] = {ASYNC_TESTS};
     failures += cmocka_run_group_tests_name("async over ncacn_ip_tcp", tcp, setup_tcp, NULL);
-#if !defined(_WIN32)
     const struct CMUnitTest lrpc[] = {ASYNC_TESTS};
     failures += cmocka_run_group_tests_name("async over ncalrpc", lrpc, setup_lrpc, NULL);
-#endif
     RpcMgmtStopServerListening(NULL);
     RpcMgmtWaitServerListen();
     return failures;
