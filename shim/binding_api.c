@@ -30,6 +30,8 @@ static RPC_STATUS binding_from_parts(const arpc_string_binding *sb, RPC_BINDING_
         ps = PROTSEQ_TCP;
     else if (!strcmp(sb->protseq, "ncalrpc"))
         ps = PROTSEQ_LOCAL;
+    else if (!strcmp(sb->protseq, "ncacn_np"))
+        ps = PROTSEQ_NP;
     else if (!strncmp(sb->protseq, "nca", 3))
         return RPC_S_PROTSEQ_NOT_SUPPORTED;
     else

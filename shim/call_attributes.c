@@ -14,6 +14,7 @@
 #endif
 
 #define PROTSEQ_ID_TCP 0x1  /* RPC_PROTSEQ_TCP */
+#define PROTSEQ_ID_NMP 0x2  /* RPC_PROTSEQ_NMP */
 #define PROTSEQ_ID_LRPC 0x3 /* RPC_PROTSEQ_LRPC */
 
 /* A and W differ only in the principal-name pointer types. */
@@ -30,7 +31,8 @@
         if (a_->Version < 2)                                                                          \
             break;                                                                                    \
         a_->KERNEL_MODE_FIELD = FALSE;                                                                 \
-        a_->ProtocolSequence = (info).protseq == PROTSEQ_TCP ? PROTSEQ_ID_TCP : PROTSEQ_ID_LRPC;      \
+        a_->ProtocolSequence = (info).protseq == PROTSEQ_TCP ? PROTSEQ_ID_TCP                         \
+                             : (info).protseq == PROTSEQ_NP ? PROTSEQ_ID_NMP : PROTSEQ_ID_LRPC;       \
         a_->IsClientLocal = (info).peer_local ? rcclLocal : rcclRemote;                              \
         a_->ClientPID = (HANDLE)(ULONG_PTR)(info).peer_pid;                                           \
         a_->CallStatus = (info).cancelled ? RPC_CALL_STATUS_CANCELLED : 0;                            \

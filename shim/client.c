@@ -36,7 +36,9 @@ RPC_STATUS arpc_client_conn_open(arpc_binding *b, const RPC_CLIENT_INTERFACE *if
     arpc_socket s = ARPC_INVALID_SOCKET;
     RPC_STATUS st = arpc_net_init();
     if (st == RPC_S_OK)
-        st = b->protseq == PROTSEQ_TCP ? arpc_tcp_connect(b->netaddr, ep, &s) : arpc_local_connect(ep, &s);
+        st = b->protseq == PROTSEQ_TCP  ? arpc_tcp_connect(b->netaddr, ep, &s)
+           : b->protseq == PROTSEQ_NP ? arpc_np_connect(b->netaddr, ep, &s)
+                                      : arpc_local_connect(ep, &s);
     if (st != RPC_S_OK)
         return st;
     arpc_sock_set_nodelay(s);

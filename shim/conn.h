@@ -7,8 +7,8 @@
 #include "net.h"
 #include "pdu.h"
 
-/* The transports: ncacn_ip_tcp and ncalrpc. */
-enum arpc_protseq { PROTSEQ_TCP, PROTSEQ_LOCAL };
+/* The transports: ncacn_ip_tcp, ncalrpc, and ncacn_np (Windows, local). */
+enum arpc_protseq { PROTSEQ_TCP, PROTSEQ_LOCAL, PROTSEQ_NP };
 
 /* Presentation contexts one connection may bind (either side). */
 #define ARPC_CONN_CONTEXTS 8

@@ -834,6 +834,8 @@ RPC_STATUS arpc_server_use_protseq(const char *protseq, const char *endpoint)
         }
     } else if (!strcmp(protseq, "ncalrpc")) {
         l->protseq = PROTSEQ_LOCAL;
+    } else if (!strcmp(protseq, "ncacn_np")) {
+        l->protseq = PROTSEQ_NP;
     } else {
         free(l);
         return RPC_S_PROTSEQ_NOT_SUPPORTED;
@@ -850,10 +852,12 @@ RPC_STATUS arpc_server_use_protseq(const char *protseq, const char *endpoint)
         char dyn[64];
         if (!endpoint || !*endpoint) {
             arpc_local_dynamic_endpoint(dyn, sizeof dyn);
-            endpoint = dyn;
+            snprintf(l->endpoint, sizeof l->endpoint, "%s%s", l->protseq == PROTSEQ_NP ? "\\pipe\\" : "", dyn);
+        } else {
+            snprintf(l->endpoint, sizeof l->endpoint, "%s", endpoint);
         }
-        snprintf(l->endpoint, sizeof l->endpoint, "%s", endpoint);
-        st = arpc_local_listen(l->endpoint, &l->socks[0]);
+        st = l->protseq == PROTSEQ_NP ? arpc_np_listen(l->endpoint, &l->socks[0])
+                                      : arpc_local_listen(l->endpoint, &l->socks[0]);
         l->nsocks = st == RPC_S_OK;
     }
     for (int i = 0; st == RPC_S_OK && i < l->nsocks; i++)

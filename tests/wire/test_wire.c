@@ -60,8 +60,13 @@ static int local_binding_for(const char *protseq)
         RpcBindingToStringBindingA(v->BindingH[i], &s);
         RpcStringBindingParseA(s, NULL, &ps, NULL, &ep, NULL);
         if (!strcmp((char *)ps, protseq)) {
-            snprintf(string_binding, sizeof string_binding, "%s:%s[%s]", protseq,
-                     strcmp(protseq, "ncacn_ip_tcp") ? "" : "127.0.0.1", (char *)ep);
+            /* Composed by the API, so that escapes (\\pipe\\...) are canonical. */
+            RPC_CSTR composed = NULL;
+            RpcStringBindingComposeA(NULL, (RPC_CSTR)protseq,
+                                     (RPC_CSTR)(strcmp(protseq, "ncacn_ip_tcp") ? "" : "127.0.0.1"), ep, NULL,
+                                     &composed);
+            snprintf(string_binding, sizeof string_binding, "%s", (char *)composed);
+            RpcStringFreeA(&composed);
             found = 0;
         }
         RpcStringFreeA(&s);
@@ -79,6 +84,14 @@ static int setup_tcp(void **state)
         return 0;
     return start_local_server("ncacn_ip_tcp", NULL) || local_binding_for("ncacn_ip_tcp");
 }
+
+#if defined(_WIN32)
+static int setup_np(void **state)
+{
+    (void)state;
+    return start_local_server("ncacn_np", NULL) || local_binding_for("ncacn_np");
+}
+#endif
 
 static int setup_lrpc(void **state)
 {
@@ -155,7 +168,8 @@ static void test_call_attributes(void **state)
     memset(&info, 0xcc, sizeof info);
     Inquire(h, &info);
     int tcp = !strncmp(string_binding, "ncacn_ip_tcp", 12);
-    assert_int_equal(info.protseq, tcp ? RPC_PROTSEQ_TCP : RPC_PROTSEQ_LRPC);
+    int np = !strncmp(string_binding, "ncacn_np", 8);
+    assert_int_equal(info.protseq, tcp ? RPC_PROTSEQ_TCP : np ? RPC_PROTSEQ_NMP : RPC_PROTSEQ_LRPC);
     assert_int_equal(info.is_local, 1);
     assert_int_equal(info.opnum, 4);
     assert_int_equal(info.testcancel, RPC_S_CALL_IN_PROGRESS);
@@ -420,6 +434,11 @@ static void test_server_api(void **state)
                      RPC_S_INVALID_ENDPOINT_FORMAT);
     assert_int_equal(RpcServerUseProtseqEpA((RPC_CSTR) "ncadg_ip_udp", 10, (RPC_CSTR) "1", NULL),
                      RPC_S_PROTSEQ_NOT_SUPPORTED);
+#if !defined(_WIN32)
+    /* Named pipes are a Windows transport. */
+    assert_int_equal(RpcServerUseProtseqEpA((RPC_CSTR) "ncacn_np", 10, (RPC_CSTR) "\\pipe\\x", NULL),
+                     RPC_S_PROTSEQ_NOT_SUPPORTED);
+#endif
     assert_int_equal(RpcServerRegisterIf(NULL, NULL, NULL), RPC_S_UNKNOWN_IF);
     RPC_BINDING_VECTOR *v = NULL;
     assert_int_equal(RpcServerInqBindings(&v), RPC_S_OK);
@@ -460,6 +479,10 @@ int main(void)
     failures += cmocka_run_group_tests_name("wire over ncacn_ip_tcp", tcp, setup_tcp, NULL);
     const struct CMUnitTest lrpc[] = {CALL_TESTS};
     failures += cmocka_run_group_tests_name("wire over ncalrpc", lrpc, setup_lrpc, NULL);
+#if defined(_WIN32)
+    const struct CMUnitTest np[] = {CALL_TESTS};
+    failures += cmocka_run_group_tests_name("wire over ncacn_np", np, setup_np, NULL);
+#endif
     RpcMgmtStopServerListening(NULL);
     return failures;
 }
