@@ -10,6 +10,7 @@
 #include <string.h>
 #include "arpc_stub.h"
 #include "wire.h"
+#include "wire_binding.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,70 +34,26 @@ static RPC_BINDING_HANDLE bind_to(const char *s)
         RpcTryExcept { expr; } RpcExcept(1) { code_ = RpcExceptionCode(); } RpcEndExcept code_;   \
     })
 
-static int start_local_server(const char *protseq, const char *endpoint)
-{
-    static int listening;
-    RPC_STATUS st = RpcServerUseProtseqEpA((RPC_CSTR)protseq, 10, (RPC_CSTR)endpoint, NULL);
-    if (st != RPC_S_OK)
-        return -1;
-    if (!listening) {
-        if (RpcServerRegisterIf(wire_v1_2_s_ifspec, NULL, NULL) != RPC_S_OK ||
-            RpcServerListen(1, RPC_C_LISTEN_MAX_CALLS_DEFAULT, TRUE) != RPC_S_OK)
-            return -1;
-        listening = 1;
-    }
-    return 0;
-}
-
-/* The string binding of our endpoint for protseq (dynamic endpoints). */
-static int local_binding_for(const char *protseq)
-{
-    RPC_BINDING_VECTOR *v = NULL;
-    if (RpcServerInqBindings(&v) != RPC_S_OK)
-        return -1;
-    int found = -1;
-    for (ULONG i = 0; i < v->Count && found; i++) {
-        RPC_CSTR s = NULL, ps = NULL, ep = NULL;
-        RpcBindingToStringBindingA(v->BindingH[i], &s);
-        RpcStringBindingParseA(s, NULL, &ps, NULL, &ep, NULL);
-        if (!strcmp((char *)ps, protseq)) {
-            /* Composed by the API, so that escapes (\\pipe\\...) are canonical. */
-            RPC_CSTR composed = NULL;
-            RpcStringBindingComposeA(NULL, (RPC_CSTR)protseq,
-                                     (RPC_CSTR)(strcmp(protseq, "ncacn_ip_tcp") ? "" : "127.0.0.1"), ep, NULL,
-                                     &composed);
-            snprintf(string_binding, sizeof string_binding, "%s", (char *)composed);
-            RpcStringFreeA(&composed);
-            found = 0;
-        }
-        RpcStringFreeA(&s);
-        RpcStringFreeA(&ps);
-        RpcStringFreeA(&ep);
-    }
-    RpcBindingVectorFree(&v);
-    return found;
-}
-
 static int setup_tcp(void **state)
 {
     (void)state;
     if (external)
         return 0;
-    return start_local_server("ncacn_ip_tcp", NULL) || local_binding_for("ncacn_ip_tcp");
+    return wire_serve(wire_v1_2_s_ifspec, "ncacn_ip_tcp", NULL) || wire_local_binding("ncacn_ip_tcp", string_binding, sizeof string_binding);
 }
 
 #if defined(_WIN32)
 static int setup_np(void **state)
 {
     (void)state;
-    return start_local_server("ncacn_np", NULL) || local_binding_for("ncacn_np");
+    return wire_serve(wire_v1_2_s_ifspec, "ncacn_np", NULL) || wire_local_binding("ncacn_np", string_binding, sizeof string_binding);
 }
 #endif
 
 static int setup_lrpc(void **state)
 {
     (void)state;
-    return start_local_server("ncalrpc", NULL) || local_binding_for("ncalrpc");
+    return wire_serve(wire_v1_2_s_ifspec, "ncalrpc", NULL) || wire_local_binding("ncalrpc", string_binding, sizeof string_binding);
 }
 
 /* ------------------------------------------------------------ calls */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include "wire_async.h"
 #include "wire_async_manager.h"
+#include "wire_binding.h"
 #include "arpc_ndr.h"
 /* A raw client for the disconnect test: the platform's sockets and the PDU
  * encoder, compiled in (they are hidden in the library). */
@@ -46,34 +47,8 @@ static RPC_BINDING_HANDLE bind_to(void)
 
 static int start_server(const char *protseq)
 {
-    static int listening;
-    if (RpcServerUseProtseqA((RPC_CSTR)protseq, 10, NULL) != RPC_S_OK)
-        return -1;
-    if (!listening) {
-        if (RpcServerRegisterIf(wire_async_v1_0_s_ifspec, NULL, NULL) != RPC_S_OK ||
-            RpcServerListen(1, RPC_C_LISTEN_MAX_CALLS_DEFAULT, TRUE) != RPC_S_OK)
-            return -1;
-        listening = 1;
-    }
-    RPC_BINDING_VECTOR *v = NULL;
-    if (RpcServerInqBindings(&v) != RPC_S_OK)
-        return -1;
-    int found = -1;
-    for (ULONG i = 0; i < v->Count && found; i++) {
-        RPC_CSTR s = NULL, ps = NULL, ep = NULL;
-        RpcBindingToStringBindingA(v->BindingH[i], &s);
-        RpcStringBindingParseA(s, NULL, &ps, NULL, &ep, NULL);
-        if (!strcmp((char *)ps, protseq)) {
-            snprintf(string_binding, sizeof string_binding, "%s:%s[%s]", protseq,
-                     strcmp(protseq, "ncacn_ip_tcp") ? "" : "127.0.0.1", (char *)ep);
-            found = 0;
-        }
-        RpcStringFreeA(&s);
-        RpcStringFreeA(&ps);
-        RpcStringFreeA(&ep);
-    }
-    RpcBindingVectorFree(&v);
-    return found;
+    return wire_serve(wire_async_v1_0_s_ifspec, protseq, NULL) ||
+           wire_local_binding(protseq, string_binding, sizeof string_binding);
 }
 
 static int setup_tcp(void **state)
