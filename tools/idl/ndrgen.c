@@ -296,6 +296,19 @@ static void write_elems(Gen *g, const View *ev, const char *base, const char *fi
     free(lv);
 }
 
+/* for each of the n elements of lv: one(element, mode) - marshalling and
+ * unmarshalling walk arrays the same way */
+static void each_element(Gen *g, const View *ev, const char *lv, const char *n, int mode,
+                         void (*one)(Gen *, const View *, const char *, int))
+{
+    int k = ++g->tmp;
+    gen_open(g, "for (uint32_t _i%d = 0; _i%d < (uint32_t)(%s); _i%d++) {", k, k, n, k);
+    char *el = xasprintf("(%s)[_i%d]", lv, k);
+    one(g, ev, el, mode);
+    free(el);
+    gen_close(g);
+}
+
 /* offset/length of a varying array with `size` elements: declares oN, lN */
 static int varying_bounds(Gen *g, const View *v, const char *size)
 {
@@ -353,18 +366,10 @@ void gen_write(Gen *g, const View *v, const char *lv, int mode)
             if (!type_has_pointers(ev.type)) {
                 write_elems(g, &ev, lv, "0", n);
             } else {
-                int k = ++g->tmp;
-                gen_open(g, "for (uint32_t _i%d = 0; _i%d < (uint32_t)(%s); _i%d++) {", k, k, n, k);
-                char *el = xasprintf("(%s)[_i%d]", lv, k);
-                gen_write(g, &ev, el, M_FLAT);
-                gen_close(g);
+                each_element(g, &ev, lv, n, M_FLAT, gen_write);
             }
         } else if (type_has_pointers(ev.type)) {
-            int k = ++g->tmp;
-            gen_open(g, "for (uint32_t _i%d = 0; _i%d < (uint32_t)(%s); _i%d++) {", k, k, n, k);
-            char *el = xasprintf("(%s)[_i%d]", lv, k);
-            gen_write(g, &ev, el, M_DEFER);
-            gen_close(g);
+            each_element(g, &ev, lv, n, M_DEFER, gen_write);
         }
         free(n);
         return;
@@ -487,18 +492,10 @@ void gen_read(Gen *g, const View *v, const char *lv, int mode)
             if (!type_has_pointers(ev.type)) {
                 read_elems(g, &ev, lv, "0", n);
             } else {
-                int k = ++g->tmp;
-                gen_open(g, "for (uint32_t _i%d = 0; _i%d < (uint32_t)(%s); _i%d++) {", k, k, n, k);
-                char *el = xasprintf("(%s)[_i%d]", lv, k);
-                gen_read(g, &ev, el, M_FLAT);
-                gen_close(g);
+                each_element(g, &ev, lv, n, M_FLAT, gen_read);
             }
         } else if (type_has_pointers(ev.type)) {
-            int k = ++g->tmp;
-            gen_open(g, "for (uint32_t _i%d = 0; _i%d < (uint32_t)(%s); _i%d++) {", k, k, n, k);
-            char *el = xasprintf("(%s)[_i%d]", lv, k);
-            gen_read(g, &ev, el, M_DEFER);
-            gen_close(g);
+            each_element(g, &ev, lv, n, M_DEFER, gen_read);
         }
         free(n);
         return;
