@@ -54,6 +54,7 @@ typedef struct arpc_server_call {
     PRPC_MESSAGE msg;
     arpc_ndr_reader r;      /* the request */
     arpc_ndr_writer w;      /* the reply */
+    unsigned reply_pad;     /* runtime: bytes before the reply in w (pipes) */
 } arpc_server_call;
 
 /* Raises RPC_S_INVALID_BINDING for a NULL or bad binding handle. */
@@ -125,6 +126,108 @@ ARPC_API void arpc_client_call_start_async(arpc_client_call *c, PRPC_ASYNC_STATE
                                            arpc_async_finish_fn finish, void *ctx);
 ARPC_API PRPC_ASYNC_STATE arpc_server_call_go_async(arpc_server_call *s, arpc_async_reply_fn reply,
                                                     arpc_async_free_fn free_ctx, void *ctx, size_t reply_size);
+
+/* ---- pipes (spec 3): procedures with pipe parameters, [async] or not.
+ *
+ * An interface with any pipe sets RPC_INTERFACE_HAS_PIPES in both its
+ * RPC_CLIENT_INTERFACE and RPC_SERVER_INTERFACE Flags: the server then
+ * dispatches each of its calls as soon as the request's first fragment
+ * arrives and the stub reads the rest as it comes (arpc_server_call_begin
+ * sets that up; generated code reads through s.r as usual).
+ *
+ * Each pipe type has one descriptor, generated next to the stubs (static,
+ * one per `typedef pipe`).  Its elements are fixed-size (spec 3.1 rules
+ * out pointers and conformant or varying parts), so the compiler knows
+ * their NDR alignment and size:
+ *
+ *     static void BYTE_PIPE_m(arpc_ndr_writer *w, const void *e) { ...one element... }
+ *     static void BYTE_PIPE_u(arpc_ndr_reader *r, void *e) { ...one element... }
+ *     static const arpc_pipe_type BYTE_PIPE_pipe_type = {
+ *         sizeof(byte), 1, 1, ARPC_PIPE_FLAT(byte, 1), BYTE_PIPE_m, BYTE_PIPE_u };
+ *
+ * The stubs describe a call's pipes left to right (parameter order) in an
+ * array of arpc_pipe_param, each naming the parameter's control structure
+ * (pipe_T or ASYNC_pipe_T) by address: &param for a by-value [in] pipe,
+ * the pointer itself for a by-pointer one.
+ *
+ * Client stub, [async] procedure: as for other [async] procedures (see
+ * above), with arpc_client_call_start_async_pipes in place of
+ * arpc_client_call_start_async.  It fills every ASYNC_ structure (pull,
+ * push, alloc, state); the application pushes [in] pipes and pulls [out]
+ * pipes; F_finish later reads the non-pipe [out] parameters.
+ *
+ * Server stub, [async] procedure: as above, with the ASYNC_ structures in
+ * ctx and arpc_server_call_go_async_pipes in place of
+ * arpc_server_call_go_async (it fills them: the manager pulls [in] and
+ * pushes [out]).  F_reply marshals the non-pipe [out] parameters as usual.
+ *
+ * Client stub, synchronous procedure:
+ *
+ *     arpc_client_call_begin(&c, h, &If___RpcClientInterface, opnum);
+ *     RpcTryFinally {
+ *         ...marshal non-pipe [in] parameters into &c.w...
+ *         arpc_pipe_param pipes[] = {{&T_pipe_type, ARPC_PIPE_IN, &in_pipe},
+ *                                    {&T_pipe_type, ARPC_PIPE_OUT, out_pipe}};
+ *         arpc_client_call_invoke_pipes(&c, pipes, 2);
+ *         ...unmarshal non-pipe [out] parameters and the return value from &c.r...
+ *     } RpcFinally { arpc_client_call_end(&c); } RpcEndFinally
+ *
+ * invoke_pipes sends the request, calls the application's pull for each
+ * [in] pipe until it returns 0 elements, then its alloc and push for each
+ * [out] pipe (push with 0 elements at the end), then leaves c.r on the rest
+ * of the response.  Failures raise, as invoke does.
+ *
+ * Server stub, synchronous procedure:
+ *
+ *     arpc_server_call_begin(&s, msg);
+ *     ...unmarshal non-pipe [in] parameters...
+ *     T in_pipe; T out_pipe;       // the manager's control structures
+ *     arpc_pipe_param pipes[] = {{&T_pipe_type, ARPC_PIPE_IN, &in_pipe},
+ *                                {&T_pipe_type, ARPC_PIPE_OUT, &out_pipe}};
+ *     arpc_server_call_pipes(&s, pipes, 2);   // fills pull/push/alloc/state
+ *     ret = manager(h, ..., in_pipe, &out_pipe, ...);
+ *     arpc_server_call_pipes_done(&s);         // discipline check; raises
+ *     ...marshal non-pipe [out] parameters and the return value into &s.w...
+ *     arpc_server_call_reply(&s);
+ *
+ * The runtime-supplied pull/push raise on failure (they return void); a
+ * manager that returns before draining its [in] pipes or ending its [out]
+ * pipes gets RPC_X_PIPE_DISCIPLINE_ERROR from pipes_done, which faults the
+ * call. */
+typedef struct arpc_pipe_type {
+    size_t elem_size;     /* sizeof the C element */
+    unsigned wire_align;  /* NDR alignment of an element: 1, 2, 4 or 8 */
+    unsigned wire_size;   /* NDR bytes per element in a run of elements (a multiple of wire_align) */
+    int flat;             /* the C element is exactly its little-endian NDR form: bulk copies */
+    void (*marshal)(arpc_ndr_writer *w, const void *elem);
+    void (*unmarshal)(arpc_ndr_reader *r, void *elem);
+} arpc_pipe_type;
+
+/* Whether a base type's C form is its NDR form on this target. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define ARPC_PIPE_FLAT(ctype, wire_size) 0
+#else
+#define ARPC_PIPE_FLAT(ctype, wire_size) (sizeof(ctype) == (wire_size))
+#endif
+
+#define ARPC_PIPE_IN  1u
+#define ARPC_PIPE_OUT 2u    /* [in,out]: ARPC_PIPE_IN | ARPC_PIPE_OUT */
+
+typedef struct arpc_pipe_param {
+    const arpc_pipe_type *type;
+    unsigned dir;
+    void *pipe;           /* the parameter's pipe_T or ASYNC_pipe_T structure */
+} arpc_pipe_param;
+
+ARPC_API void arpc_client_call_start_async_pipes(arpc_client_call *c, PRPC_ASYNC_STATE pAsync, size_t reply_size,
+                                                 arpc_async_finish_fn finish, void *ctx,
+                                                 const arpc_pipe_param *pipes, unsigned npipes);
+ARPC_API PRPC_ASYNC_STATE arpc_server_call_go_async_pipes(arpc_server_call *s, arpc_async_reply_fn reply,
+                                                          arpc_async_free_fn free_ctx, void *ctx, size_t reply_size,
+                                                          const arpc_pipe_param *pipes, unsigned npipes);
+ARPC_API void arpc_client_call_invoke_pipes(arpc_client_call *c, const arpc_pipe_param *pipes, unsigned npipes);
+ARPC_API void arpc_server_call_pipes(arpc_server_call *s, const arpc_pipe_param *pipes, unsigned npipes);
+ARPC_API void arpc_server_call_pipes_done(arpc_server_call *s);
 
 /* The transfer syntax generated interfaces name (NDR 2.0). */
 #define ARPC_NDR20_SYNTAX \
