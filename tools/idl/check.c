@@ -227,6 +227,9 @@ static void check_pipe_param(Func *fn, Field *p)
         fatal(p->loc, "[%s] does not apply to pipe parameter '%s'",
               p->string ? "string" : p->size_is ? "size_is" : p->max_is ? "max_is" :
               p->length_is ? "length_is" : p->first_is ? "first_is" : "last_is", p->name);
+    if (type_wire_size(pd->type->sub) <= 0)
+        fatal(p->loc, "the element type of pipe '%s' has no fixed NDR size or is too large (parameter '%s')",
+              pd->name, p->name);
     for (Attr *a = fn->attrs; a; a = a->next)
         if (!strcmp(a->name, "idempotent"))
             fatal(a->loc, "procedure '%s' has pipe parameters and cannot be [idempotent]", fn->name);
@@ -332,25 +335,5 @@ void check_program(Program *p)
         Interface *itf = p->ifaces[i];
         for (int j = 0; j < itf->nfuncs; j++)
             check_func(itf, itf->funcs[j]);
-    }
-}
-
-/* The stub generators and the runtime do not handle pipes yet ([async]
- * procedures without pipes are fine); the header alone (-client none
- * -server none) is fine. */
-void check_stub_support(Program *p)
-{
-    for (int i = 0; i < p->nifaces; i++) {
-        Interface *itf = p->ifaces[i];
-        if (itf->is_local)
-            continue;
-        for (int j = 0; j < itf->nfuncs; j++) {
-            Func *fn = itf->funcs[j];
-            if (fn->is_async && fn->has_pipes)
-                fatal(fn->async_loc, "[async] procedures with pipes are not supported by the stub generator yet");
-            for (int k = 0; k < fn->nparams; k++)
-                if (param_pipe(fn->params[k]))
-                    fatal(fn->params[k]->loc, "pipes are not supported by the stub generator yet");
-        }
     }
 }

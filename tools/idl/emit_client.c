@@ -2,32 +2,43 @@
  * function per procedure that marshals, calls and unmarshals.  An [async]
  * procedure's stub marshals and starts the call; its finish function
  * (called by the runtime inside RpcAsyncCompleteCall) unmarshals the reply
- * with the same code as a synchronous stub. */
+ * with the same code as a synchronous stub.  Pipe parameters are not in
+ * the stub data: the stub hands the runtime their control structures
+ * (arpc_client_call_invoke_pipes, arpc_client_call_start_async_pipes). */
 #include "idl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* NULL top-level [ref] pointers fail before anything is sent */
+/* NULL top-level [ref] pointers (an [async] procedure's pipes among them:
+ * ASYNC_ structures are passed by pointer) fail before anything is sent */
 static void client_null_checks(Gen *g, Interface *itf, Func *fn)
 {
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
-        if (i == fn->handle_param || !type_is_ptr(p->type))
+        int async_pipe = fn->is_async && param_pipe(p);
+        if (i == fn->handle_param || (!type_is_ptr(p->type) && !async_pipe))
             continue;
         View v = view_of_field(p, "", itf->ptr_default, 1);
-        if (v.ptr_kind == PTR_REF) {
+        if (v.ptr_kind == PTR_REF || async_pipe) {
             gen_line(g, "if (!%s)", p->name);
             gen_line(g, "    RpcRaiseException(RPC_X_NULL_REF_POINTER);");
         }
     }
 }
 
+/* Where a pipe parameter's control structure is: the address of a
+ * by-value [in] pipe of a synchronous procedure, the pointer otherwise. */
+static char *client_pipe_addr(Func *fn, Field *p)
+{
+    return xasprintf("%s%s", !fn->is_async && type_pipe(p->type) ? "&" : "", p->name);
+}
+
 /* An [out] pointer parameter with a size expression: the stub keeps the
  * capacity of the caller's buffer (_cap_NAME). */
 static int client_has_cap(Interface *itf, Field *p)
 {
-    if (!p->out || !type_is_ptr(p->type))
+    if (!p->out || !type_is_ptr(p->type) || !param_is_marshalled(p))
         return 0;
     View v = view_of_field(p, "", itf->ptr_default, 1);
     char *size = view_size_expr(&v);
@@ -55,7 +66,7 @@ static void client_marshal_in(Gen *g, Interface *itf, Func *fn)
 {
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
-        if (i == fn->handle_param || !p->in)
+        if (i == fn->handle_param || !p->in || !param_is_marshalled(p))
             continue;
         View v = view_of_field(p, "", itf->ptr_default, 1);
         gen_line(g, "/* %s */", p->name);
@@ -85,7 +96,7 @@ static void client_unmarshal_out(Gen *g, Interface *itf, Func *fn, const char *s
     gen_line(g, "%s%sfree = MIDL_user_free;", rd, op);
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
-        if (!p->out)
+        if (!p->out || !param_is_marshalled(p))
             continue;
         View v = view_of_field(p, "", itf->ptr_default, 1);
         gen_line(g, "/* %s */", p->name);
@@ -151,7 +162,12 @@ static void client_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
     gen_open(g, "{");
     client_caps(g, itf, fn);
     client_marshal_in(g, itf, fn);
-    gen_line(g, "arpc_client_call_invoke(&_Call);");
+    if (fn->has_pipes) {
+        gen_pipe_params(g, fn, "_Pipes", 1, client_pipe_addr);
+        gen_line(g, "arpc_client_call_invoke_pipes(&_Call, _Pipes, %d);", func_npipes(fn));
+    } else {
+        gen_line(g, "arpc_client_call_invoke(&_Call);");
+    }
     client_unmarshal_out(g, itf, fn, "_RetVal = _ret;");
     gen_close(g);
     gen_line(g, "RpcFinally");
@@ -195,7 +211,7 @@ static void client_async_proc(Gen *g, Interface *itf, Func *fn, const Options *o
     fprintf(f, "struct %s_async\n{\n    int idl_unused_;\n", sn);
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
-        if (!p->out)
+        if (!p->out || !param_is_marshalled(p))
             continue;
         char *pd = type_decl(saved_type(p), p->name, 0);
         fprintf(f, "    %s;\n", pd);
@@ -203,6 +219,8 @@ static void client_async_proc(Gen *g, Interface *itf, Func *fn, const Options *o
         if (client_has_cap(itf, p))
             fprintf(f, "    uint32_t _cap_%s;\n", p->name);
     }
+    if (fn->has_pipes)  /* the pipes' description, kept for the whole call */
+        fprintf(f, "    arpc_pipe_param idl_pipes[%d];\n", func_npipes(fn));
     fprintf(f, "};\n\n");
 
     /* the finish function: the synchronous stub's unmarshalling, on locals
@@ -214,7 +232,7 @@ static void client_async_proc(Gen *g, Interface *itf, Func *fn, const Options *o
     g->r = "_Reader";
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
-        if (!p->out)
+        if (!p->out || !param_is_marshalled(p))
             continue;
         char *pd = type_decl(saved_type(p), p->name, 0);
         gen_line(g, "%s = _Ctx->%s;", pd, p->name);
@@ -262,15 +280,22 @@ static void client_async_proc(Gen *g, Interface *itf, Func *fn, const Options *o
     gen_line(g, "struct %s_async *_Ctx = (struct %s_async *)arpc_async_ctx_alloc(sizeof *_Ctx);", sn, sn);
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
-        if (!p->out)
+        if (!p->out || !param_is_marshalled(p))
             continue;
         gen_line(g, "_Ctx->%s = %s;", p->name, p->name);
         if (client_has_cap(itf, p))
             gen_line(g, "_Ctx->_cap_%s = _cap_%s;", p->name, p->name);
     }
     char *size = has_ret ? xasprintf("sizeof(%s)", rt) : xstrdup("0");
-    gen_line(g, "arpc_client_call_start_async(&_Call, %s_AsyncHandle, %s, %s_finish, _Ctx);", fn->name, size,
-             sn);
+    if (fn->has_pipes) {
+        gen_pipe_params(g, fn, "_Ctx->idl_pipes", 0, client_pipe_addr);
+        gen_line(g, "arpc_client_call_start_async_pipes(&_Call, %s_AsyncHandle, %s, %s_finish, _Ctx,", fn->name,
+                 size, sn);
+        gen_line(g, "                                   _Ctx->idl_pipes, %d);", func_npipes(fn));
+    } else {
+        gen_line(g, "arpc_client_call_start_async(&_Call, %s_AsyncHandle, %s, %s_finish, _Ctx);", fn->name, size,
+                 sn);
+    }
     free(size);
     gen_close(g);
     gen_close(g);
@@ -298,6 +323,7 @@ void emit_client(FILE *f, Program *p, const Options *o)
             break;
         }
     gen_struct_helpers(&g, p, 1, 1, 0);
+    gen_pipe_types(&g, p);
     for (int i = 0; i < p->nifaces; i++) {
         Interface *itf = p->ifaces[i];
         if (itf->is_local)
@@ -308,8 +334,8 @@ void emit_client(FILE *f, Program *p, const Options *o)
         fprintf(f, "static const RPC_CLIENT_INTERFACE %s___RpcClientInterface = {\n", itf->name);
         fprintf(f, "    sizeof(RPC_CLIENT_INTERFACE),\n    ");
         gen_iface_id(&g, itf);
-        fprintf(f, ",\n    ARPC_NDR20_SYNTAX,\n    0,\n    %d,\n    %s,\n    0,\n    0,\n    0,\n};\n", itf->nep,
-                eps ? eps : "0");
+        fprintf(f, ",\n    ARPC_NDR20_SYNTAX,\n    0,\n    %d,\n    %s,\n    0,\n    0,\n    %s,\n};\n", itf->nep,
+                eps ? eps : "0", iface_has_pipes(itf) ? "RPC_INTERFACE_HAS_PIPES" : "0");
         fprintf(f, "RPC_IF_HANDLE %s_c_ifspec = (RPC_IF_HANDLE)&%s___RpcClientInterface;\n\n", pfx, itf->name);
         if (itf->implicit_handle)
             fprintf(f, "handle_t %s;\n\n", itf->implicit_handle);

@@ -1,6 +1,9 @@
 /* emit_server.c - the server stub file: one dispatch function per
  * procedure (unmarshal, call the manager, marshal the reply, free), the
- * dispatch table and the server interface description. */
+ * dispatch table and the server interface description.  Pipe parameters
+ * are not in the stub data: their control structures live with the other
+ * parameters (ASYNC_ ones in an [async] call's context) and the runtime
+ * fills them (arpc_server_call_pipes, arpc_server_call_go_async_pipes). */
 #include "idl.h"
 
 #include <stdlib.h>
@@ -26,6 +29,12 @@ static void server_locals(Gen *g, Interface *itf, Func *fn, const char *sn, int 
     fprintf(f, "struct %s_locals\n{\n    int idl_unused_;\n", sn);
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
+        Typedef *pipe = param_pipe(p);
+        if (pipe && fn->is_async) {
+            /* the manager gets ASYNC_ structures by pointer: they live here */
+            fprintf(f, "    ASYNC_%s %s;\n", pipe->name, p->name);
+            continue;
+        }
         View v = view_of_field(p, "L->", itf->ptr_default, 1);
         char *d = type_decl(p->type, p->name, 1);
         fprintf(f, "    %s;\n", d);
@@ -46,6 +55,8 @@ static void server_locals(Gen *g, Interface *itf, Func *fn, const char *sn, int 
         fprintf(f, "    %s;\n", d);
         free(d);
     }
+    if (fn->has_pipes && fn->is_async)  /* the pipes' description, kept for the whole call */
+        fprintf(f, "    arpc_pipe_param idl_pipes[%d];\n", func_npipes(fn));
     fprintf(f, "};\n\n");
 }
 
@@ -58,6 +69,12 @@ static void server_unmarshal_in(Gen *g, Interface *itf, Func *fn)
         Field *p = fn->params[i];
         if (i == fn->handle_param) {
             gen_line(g, "L->%s = s->msg->Handle;", p->name);
+            continue;
+        }
+        if (!param_is_marshalled(p)) {
+            /* a synchronous procedure's pipe pointer: at its structure in L */
+            if (!fn->is_async && type_is_ptr(p->type))
+                gen_line(g, "L->%s = &L->idl_v_%s;", p->name, p->name);
             continue;
         }
         if (!p->in)
@@ -107,7 +124,7 @@ static void server_unmarshal_in(Gen *g, Interface *itf, Func *fn)
     /* conformance of [in] arrays against their size parameters */
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
-        if (i == fn->handle_param || !p->in)
+        if (i == fn->handle_param || !p->in || !param_is_marshalled(p))
             continue;
         View v = view_of_field(p, "L->", itf->ptr_default, 1);
         if (holding(p, &v) == HOLD_BUFFER && view_is_array_ptr(&v)) {
@@ -120,7 +137,7 @@ static void server_unmarshal_in(Gen *g, Interface *itf, Func *fn)
     /* storage for [out]-only parameters */
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
-        if (i == fn->handle_param || p->in || !p->out)
+        if (i == fn->handle_param || p->in || !p->out || !param_is_marshalled(p))
             continue;
         View v = view_of_field(p, "L->", itf->ptr_default, 1);
         int h = holding(p, &v);
@@ -160,7 +177,8 @@ static void server_call_manager(Gen *g, Interface *itf, Func *fn, const Options 
     char *pfx = iface_prefix(itf);
     char *args = xstrdup(first ? first : "");
     for (int i = 0; i < fn->nparams; i++) {
-        char *n = xasprintf("%s%sL->%s", args, *args ? ", " : "", fn->params[i]->name);
+        const char *amp = fn->is_async && param_pipe(fn->params[i]) ? "&" : "";
+        char *n = xasprintf("%s%s%sL->%s", args, *args ? ", " : "", amp, fn->params[i]->name);
         free(args);
         args = n;
     }
@@ -176,7 +194,7 @@ static void server_marshal_out(Gen *g, Interface *itf, Func *fn, const char *ret
 {
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
-        if (!p->out)
+        if (!p->out || !param_is_marshalled(p))
             continue;
         View v = view_of_field(p, "L->", itf->ptr_default, 1);
         int h = holding(p, &v);
@@ -210,7 +228,7 @@ static void server_free_fn(Gen *g, Interface *itf, Func *fn, const char *sn)
     gen_line(g, "(void)L;");
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
-        if (i == fn->handle_param)
+        if (i == fn->handle_param || !param_is_marshalled(p))
             continue;
         View v = view_of_field(p, "L->", itf->ptr_default, 1);
         int h = holding(p, &v);
@@ -233,6 +251,14 @@ static void server_free_fn(Gen *g, Interface *itf, Func *fn, const char *sn)
     fprintf(g->f, "}\n\n");
 }
 
+/* Where a pipe parameter's control structure is: in L, by value for an
+ * [async] procedure's ASYNC_ structure and a synchronous by-value [in]
+ * pipe, through the pointer (at L->idl_v_NAME) otherwise. */
+static char *server_pipe_addr(Func *fn, Field *p)
+{
+    return xasprintf("%sL->%s", fn->is_async || type_pipe(p->type) ? "&" : "", p->name);
+}
+
 static void server_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
 {
     char *sn = xasprintf("%s_%s", itf->name, fn->name);
@@ -248,7 +274,13 @@ static void server_proc(Gen *g, Interface *itf, Func *fn, const Options *o)
     g->r = "&s->r";
     gen_line(g, "(void)L;");
     server_unmarshal_in(g, itf, fn);
+    if (fn->has_pipes) {
+        gen_pipe_params(g, fn, "idl_pipes", 1, server_pipe_addr);
+        gen_line(g, "arpc_server_call_pipes(s, idl_pipes, %d);", func_npipes(fn));
+    }
     server_call_manager(g, itf, fn, o, "s->msg", has_ret ? "L->idl_ret" : NULL, NULL);
+    if (fn->has_pipes)
+        gen_line(g, "arpc_server_call_pipes_done(s);");
     server_marshal_out(g, itf, fn, has_ret ? "L->idl_ret" : NULL);
     g->ind = 0;
     fprintf(f, "}\n\n");
@@ -292,6 +324,8 @@ static void server_async_proc(Gen *g, Interface *itf, Func *fn, const Options *o
     gen_line(g, "(void)s;");
     gen_line(g, "(void)L;");
     server_unmarshal_in(g, itf, fn);
+    if (fn->has_pipes)
+        gen_pipe_params(g, fn, "L->idl_pipes", 0, server_pipe_addr);
     g->ind = 0;
     fprintf(f, "}\n\n");
 
@@ -333,8 +367,14 @@ static void server_async_proc(Gen *g, Interface *itf, Func *fn, const Options *o
     fprintf(f, "    }\n    RpcEndExcept\n");
     fprintf(f, "    /* from here on the runtime owns L; the manager completes the call with\n");
     fprintf(f, "       RpcAsyncCompleteCall(idl_async, %s) */\n", has_ret ? "&ret" : "NULL");
-    fprintf(f, "    idl_async = arpc_server_call_go_async(&s, %s_reply, %s_free_ctx, L, %s%s%s);\n", sn, sn,
-            has_ret ? "sizeof(" : "0", has_ret ? rt : "", has_ret ? ")" : "");
+    char *size = has_ret ? xasprintf("sizeof(%s)", rt) : xstrdup("0");
+    if (fn->has_pipes)
+        fprintf(f, "    idl_async = arpc_server_call_go_async_pipes(&s, %s_reply, %s_free_ctx, L, %s,\n"
+                   "                                                L->idl_pipes, %d);\n",
+                sn, sn, size, func_npipes(fn));
+    else
+        fprintf(f, "    idl_async = arpc_server_call_go_async(&s, %s_reply, %s_free_ctx, L, %s);\n", sn, sn, size);
+    free(size);
     g->ind = 1;
     server_call_manager(g, itf, fn, o, "msg", NULL, "idl_async");
     g->ind = 0;
@@ -361,6 +401,7 @@ void emit_server(FILE *f, Program *p, const Options *o)
             break;
         }
     gen_struct_helpers(&g, p, 1, 1, 1);
+    gen_pipe_types(&g, p);
     for (int i = 0; i < p->nifaces; i++) {
         Interface *itf = p->ifaces[i];
         if (itf->is_local)
@@ -383,8 +424,8 @@ void emit_server(FILE *f, Program *p, const Options *o)
         fprintf(f, "static const RPC_SERVER_INTERFACE %s___RpcServerInterface = {\n", itf->name);
         fprintf(f, "    sizeof(RPC_SERVER_INTERFACE),\n    ");
         gen_iface_id(&g, itf);
-        fprintf(f, ",\n    ARPC_NDR20_SYNTAX,\n    &%s_DispatchTable,\n    %d,\n    %s,\n    0,\n    0,\n    0,\n};\n",
-                pfx, itf->nep, eps ? eps : "0");
+        fprintf(f, ",\n    ARPC_NDR20_SYNTAX,\n    &%s_DispatchTable,\n    %d,\n    %s,\n    0,\n    0,\n    %s,\n};\n",
+                pfx, itf->nep, eps ? eps : "0", iface_has_pipes(itf) ? "RPC_INTERFACE_HAS_PIPES" : "0");
         fprintf(f, "RPC_IF_HANDLE %s_s_ifspec = (RPC_IF_HANDLE)&%s___RpcServerInterface;\n\n", pfx, itf->name);
         free(pfx);
         free(eps);

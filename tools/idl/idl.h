@@ -223,9 +223,6 @@ Program *parse_idl(const char *text, const char *file);
 void parse_acf(Program *p, const char *text, const char *file);
 /* Resolves handle rules, pointer defaults and checks what is supported. */
 void check_program(Program *p);
-/* Fails (file:line:col) when the stub generators cannot handle p yet:
- * pipe parameters ([async] or not). */
-void check_stub_support(Program *p);
 
 /* --------------------------------------------------------------- types.c */
 Typedef *find_typedef(const char *name);
@@ -245,6 +242,10 @@ int type_is_handle(Type *t);
 int type_is_void(Type *t);
 int type_has_pointers(Type *t); /* pointers anywhere in the flat part */
 int type_wire_align(Type *t);
+/* NDR bytes of a fixed-size type (its alignment included at the end, as
+ * in an array of it); -1 when the size is not fixed (pointers, conformant
+ * or varying parts, [string]) or above 1 GiB. */
+int type_wire_size(Type *t);
 int type_is_charlike(Type *t);  /* char / unsigned char / byte-sized element for [string] */
 int type_is_wchar(Type *t);
 int type_is_bytes(Type *t);     /* 1-byte base type (bulk copied) */
@@ -332,6 +333,22 @@ char *view_size_expr(const View *v);
 int view_is_array_ptr(const View *v);   /* pointer with size attributes */
 int view_is_string_ptr(const View *v);
 int view_is_varying(const View *v);
+
+/* pipegen.c: pipes in the stubs (arpc_stub.h, "pipes") */
+/* Whether a parameter travels in the request or reply stub data: not a
+ * pipe (pipes go through their control structures). */
+int param_is_marshalled(Field *p);
+int func_npipes(Func *fn);            /* pipe parameters of fn */
+int iface_has_pipes(Interface *itf);  /* RPC_INTERFACE_HAS_PIPES */
+char *pipe_type_name(Typedef *td);    /* "NAME_pipe_type" */
+/* The element functions and arpc_pipe_type descriptor of every pipe type
+ * a procedure of p uses (after gen_struct_helpers: they call its helpers). */
+void gen_pipe_types(Gen *g, Program *p);
+/* fn's arpc_pipe_param entries, left to right; addr(fn, p) returns the C
+ * expression of a pipe parameter's control structure address (freed).
+ * declare: `const arpc_pipe_param ARRAY[n] = {...};`, otherwise
+ * assignments to ARRAY[0..n-1] (an array in an [async] call's context). */
+void gen_pipe_params(Gen *g, Func *fn, const char *array, int declare, char *(*addr)(Func *fn, Field *p));
 
 void gen_preamble(Gen *g);
 void gen_iface_id(Gen *g, Interface *itf);

@@ -145,10 +145,8 @@ int main(int argc, char **argv)
         char *at = preprocess(&pp, acf);
         parse_acf(prog, at, acf);
     }
-    check_program(prog);
     /* before anything is written: no partial outputs */
-    if (!no_client || !no_server)
-        check_stub_support(prog);
+    check_program(prog);
 
     o.input = input;
     o.header_path = hpath;

@@ -687,7 +687,7 @@ static void reach_type(Type *t)
             return;
         if (t->kind == TY_NAMED)
             t = t->td->type;
-        else if (t->kind == TY_PTR || t->kind == TY_ARRAY)
+        else if (t->kind == TY_PTR || t->kind == TY_ARRAY || t->kind == TY_PIPE)
             t = t->sub;
         else
             break;

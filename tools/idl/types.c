@@ -182,6 +182,46 @@ int type_wire_align(Type *t)
     return 1;
 }
 
+/* sizes beyond this count as not fixed (no int overflow) */
+#define WIRE_SIZE_MAX (1 << 30)
+
+static int align_up(int n, int a)
+{
+    return (n + a - 1) / a * a;
+}
+
+int type_wire_size(Type *t)
+{
+    Type *r = type_resolve(t);
+    switch (r->kind) {
+    case TY_BASE:
+        return r->base == B_VOID || r->base == B_HANDLE ? -1 : type_wire_align(t);
+    case TY_ENUM:
+        return enum_is_v1(t) ? 4 : 2;
+    case TY_ARRAY: {
+        long long n;
+        if (!r->dim || !expr_eval(r->dim, &n) || n < 0)
+            return -1;
+        int es = type_wire_size(r->sub);
+        return es < 0 || n > WIRE_SIZE_MAX / (es ? es : 1) ? -1 : (int)n * es;
+    }
+    case TY_STRUCT: {
+        int size = 0;
+        for (int i = 0; i < r->st->nfields; i++) {
+            Field *f = r->st->fields[i];
+            int fs = type_wire_size(f->type);
+            if (fs < 0 || f->size_is || f->max_is || f->length_is || f->first_is || f->last_is || f->string)
+                return -1;
+            size = align_up(size, type_wire_align(f->type)) + fs;
+            if (size > WIRE_SIZE_MAX)
+                return -1;
+        }
+        return align_up(size, type_wire_align(r));
+    }
+    }
+    return -1;
+}
+
 /* ---- spelling */
 static char *base_spelling(Type *t)
 {
