@@ -57,6 +57,14 @@ typedef struct arpc_ndr_reader {
     int depth;            /* pointer nesting, capped at ARPC_NDR_MAX_DEPTH */
     void *(__RPC_USER *alloc)(size_t);  /* default: malloc */
     void (__RPC_USER *free)(void *);    /* default: free */
+    /* Streamed data (calls with pipes; set by the runtime): called when a
+     * read needs more than the buffer holds, it makes at least `need`
+     * bytes available from pos on (replacing data/len/pos, alignment kept)
+     * or raises.  Counts are then checked against stream_limit instead of
+     * the bytes at hand. */
+    void (*refill)(struct arpc_ndr_reader *r, size_t need);
+    void *refill_ctx;
+    size_t stream_limit;
 } arpc_ndr_reader;
 
 /* ---- writer */

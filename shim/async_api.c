@@ -14,6 +14,7 @@
  */
 #include <string.h>
 #include "call_internal.h"
+#include "pipe.h"
 
 ARPC_API RPC_STATUS RPC_ENTRY RpcAsyncInitializeHandle(PRPC_ASYNC_STATE pAsync, unsigned int Size)
 {
@@ -98,8 +99,22 @@ ARPC_API RPC_STATUS RPC_ENTRY RpcAsyncGetCallStatus(PRPC_ASYNC_STATE pAsync)
     return st;
 }
 
+/* Whether a pipe call is being completed before its pipes ended (spec 2.7:
+ * a pipe discipline error, and the call is over). */
+static int pipes_unfinished(arpc_call *c)
+{
+    arpc_mutex_lock(&c->lock);
+    int pending = c->state == CALL_PENDING;
+    arpc_mutex_unlock(&c->lock);
+    return pending && c->pipes && !arpc_pipes_all_ended(c->pipes);
+}
+
 static RPC_STATUS client_complete(arpc_call *c, void *Reply)
 {
+    if (pipes_unfinished(c)) {
+        arpc_call_client_discard(c);
+        return RPC_X_PIPE_DISCIPLINE_ERROR;
+    }
     arpc_mutex_lock(&c->lock);
     if (c->state == CALL_PENDING) {
         arpc_mutex_unlock(&c->lock);
@@ -133,8 +148,15 @@ static RPC_STATUS server_complete(arpc_call *c, void *Reply)
 {
     if (c->reply_size && !Reply)
         return RPC_S_INVALID_ARG; /* not final: the reply is still owed */
+    int unfinished = pipes_unfinished(c);
     if (!arpc_call_server_claim(c))
         return RPC_S_INVALID_ASYNC_HANDLE;
+    if (unfinished) {
+        if (c->hooks->server_fault)
+            c->hooks->server_fault(c, RPC_X_PIPE_DISCIPLINE_ERROR);
+        arpc_call_server_finish(c);
+        return RPC_X_PIPE_DISCIPLINE_ERROR;
+    }
     RPC_STATUS st = c->hooks->server_reply ? c->hooks->server_reply(c, Reply) : RPC_S_OK;
     arpc_call_server_finish(c);
     return st;

@@ -76,9 +76,17 @@ void arpc_client_drop_connections(arpc_binding *b);
  * multiplexed connection for ifc; the engine call completes from the
  * client's I/O thread.  Raises on failure to start. */
 struct arpc_call;
+struct arpc_pipes;
+/* With pipes (owned from here, as ctx is): the call gets a connection of
+ * its own and streams its request and response (pipe.h). */
 RPC_STATUS arpc_client_async_send(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, unsigned opnum,
                                   const uint8_t *stub, size_t len, PRPC_ASYNC_STATE pAsync, size_t reply_size,
-                                  RPC_STATUS (*finish)(void *reader, void *ctx, void *reply), void *ctx);
+                                  RPC_STATUS (*finish)(void *reader, void *ctx, void *reply), void *ctx,
+                                  struct arpc_pipes *pipes);
+/* A classic pipe call, its pipes done: wait for the rest of the response
+ * (the non-pipe [out] data; see arpc_rx_rest for buf, len, pad). */
+RPC_STATUS arpc_client_pipe_rest(struct arpc_call *c, unsigned char **buf, size_t *len, unsigned *pad,
+                                 uint32_t *drep);
 /* The binding is going away: its async connections live on while calls
  * still use them. */
 void arpc_client_async_drop(arpc_binding *b);

@@ -322,6 +322,25 @@ void arpc_call_client_abandon(arpc_call *c)
     arpc_call_unref(c); /* the user's side */
 }
 
+void arpc_call_client_discard(arpc_call *c)
+{
+    arpc_mutex_lock(&c->lock);
+    int was_done = c->state == CALL_DONE;
+    PRPC_ASYNC_STATE a = c->async;
+    c->state = CALL_DONE;
+    c->async = NULL;
+    arpc_mutex_unlock(&c->lock);
+    if (was_done)
+        return;
+    if (a) {
+        a->RuntimeInfo = NULL;
+        a->StubInfo = NULL;
+    }
+    if (c->hooks && c->hooks->client_cancel)
+        c->hooks->client_cancel(c, 1);
+    arpc_call_unref(c); /* the user's side */
+}
+
 void arpc_call_release(arpc_call *c)
 {
     arpc_call_unref(c);
@@ -330,6 +349,11 @@ void arpc_call_release(arpc_call *c)
 void *arpc_call_lower(arpc_call *c)
 {
     return c->lower;
+}
+
+struct arpc_pipes *arpc_call_pipes(arpc_call *c)
+{
+    return c->pipes;
 }
 
 /* ------------------------------------------------------------ server side */

@@ -55,6 +55,10 @@ void arpc_call_client_result(arpc_call *c, RPC_STATUS status, const void *result
 /* Undo a start that cannot go on (e.g. marshalling failed): unbind pAsync,
  * no notification; the lower layer still releases its reference. */
 void arpc_call_client_abandon(arpc_call *c);
+/* End the call now, whatever its state, with no notification: a pipe
+ * operation failed and "the runtime has cleaned up" (spec 3.4).  pAsync is
+ * unbound; the layer below hears an abortive cancel. */
+void arpc_call_client_discard(arpc_call *c);
 /* The lower layer is done with the call (drops its reference). */
 void arpc_call_release(arpc_call *c);
 
@@ -78,6 +82,8 @@ void arpc_call_server_disconnected(arpc_call *c);
 
 /* ---- both */
 void *arpc_call_lower(arpc_call *c);
+/* The call's pipes (pipe.h), NULL if it has none. */
+struct arpc_pipes *arpc_call_pipes(arpc_call *c);
 /* Deliver a pipe event (RpcSendComplete / RpcReceiveComplete) through the
  * call's notification mechanism. */
 void arpc_call_notify(arpc_call *c, RPC_ASYNC_EVENT ev);

@@ -32,6 +32,7 @@ struct arpc_call {
     PRPC_ASYNC_STATE async;       /* client: the user's; server: &own_async */
     const arpc_call_hooks *hooks;
     void *lower;
+    struct arpc_pipes *pipes;     /* the call's pipes, if any (set by the layer below) */
     size_t reply_size;
     RPC_STATUS status;            /* client: the outcome */
     unsigned char *result;        /* client: the outcome's bytes */

@@ -12,12 +12,20 @@
  * Cancel: non-abortive sends co_cancel and waits for the server's answer;
  * abortive completes at once (the engine) and sends orphaned; a late
  * response for an orphaned call id is dropped.  A connection that breaks
- * fails every call pending on it with RPC_S_CALL_FAILED. */
+ * fails every call pending on it with RPC_S_CALL_FAILED.
+ *
+ * Calls with pipes get a connection of their own, closed when the call
+ * ends, so a slow pipe reader holds back nobody else: their response is a
+ * stream (rx.h) that the application pulls, and the I/O thread stops
+ * reading the connection while the stream is full.  Their request goes out
+ * as the application pushes (arpc_tx).  Such a call completes once the
+ * whole response is in and every pipe ended (the [out] pipes drained). */
 #include <stdlib.h>
 #include <string.h>
 #include "arpc_ndr.h"
 #include "binding.h"
 #include "call_internal.h"
+#include "pipe.h"
 
 #define ARPC_CLIENT_MAX_REPLY (256u << 20)
 
@@ -33,6 +41,9 @@ typedef struct arpc_async_conn {
     int dead;
     int binding_gone;                 /* RpcBindingFree'd: close once idle */
     int io_released;                  /* I/O thread only */
+    int private_conn;                 /* one pipe call's own connection */
+    int holds;                        /* streams asking the I/O thread to stop reading */
+    int paused;                       /* so it does (off the poller) */
     uint32_t next_call_id;
     struct async_req *pending;
 } arpc_async_conn;
@@ -46,6 +57,12 @@ struct async_req {
     uint32_t drep;
     RPC_STATUS (*finish)(void *reader, void *ctx, void *reply);
     void *ctx;
+    /* calls with pipes */
+    arpc_pipes *pipes;
+    arpc_call *engine;                /* the call (q->call is cleared when settled) */
+    arpc_rx rx;                       /* the response, as it comes */
+    arpc_tx tx;                       /* the request, as it is pushed */
+    int response_done;                /* its last fragment is in (ac->lock) */
 };
 
 static struct {
@@ -90,6 +107,8 @@ static struct async_req *take(arpc_async_conn *ac, uint32_t call_id)
 
 static void deliver(struct async_req *q, RPC_STATUS st)
 {
+    if (q->pipes && st != RPC_S_OK)
+        arpc_rx_fail(&q->rx, st); /* wakes a blocked pull; later pulls report st */
     arpc_call *c = q->call;
     q->call = NULL;
     arpc_call_client_result(c, st, q->data.data, q->data.len);
@@ -128,6 +147,51 @@ static void io_release(arpc_async_conn *ac)
     conn_unref(ac);
 }
 
+/* A pipe call completes once its response is in and every pipe ended
+ * (whichever comes last calls this; taking it off the list decides). */
+static void try_finish(struct async_req *q)
+{
+    arpc_async_conn *ac = q->conn;
+    arpc_mutex_lock(&ac->lock);
+    int done = q->response_done;
+    arpc_mutex_unlock(&ac->lock);
+    if (!done || !arpc_pipes_all_ended(q->pipes))
+        return;
+    struct async_req *mine = take(ac, q->call_id);
+    if (mine)
+        deliver(mine, RPC_S_OK); /* the [out] parameters stay in rx for hook_finish */
+}
+
+/* The I/O thread, after pumping: stop reading a connection whose stream is full. */
+static void apply_holds(arpc_async_conn *ac)
+{
+    arpc_mutex_lock(&ac->lock);
+    if (ac->holds > 0 && !ac->paused && !ac->dead) {
+        ac->paused = 1;
+        arpc_poller_remove(cli.poller, ac->cc->conn.s);
+    }
+    arpc_mutex_unlock(&ac->lock);
+}
+
+/* rx: the application drained the stream; read again. */
+static void rx_resume(void *arg)
+{
+    struct async_req *q = arg;
+    arpc_async_conn *ac = q->conn;
+    arpc_mutex_lock(&ac->lock);
+    if (--ac->holds <= 0 && ac->paused && !ac->dead && !ac->io_released) {
+        ac->paused = 0;
+        arpc_poller_add(cli.poller, ac->cc->conn.s, ac);
+    }
+    arpc_mutex_unlock(&ac->lock);
+}
+
+static void rx_on_data(void *arg)
+{
+    struct async_req *q = arg;
+    arpc_pipes_on_data(q->pipes);
+}
+
 static RPC_STATUS on_fragment(void *ctx, const uint8_t *frag, size_t len)
 {
     arpc_async_conn *ac = ctx;
@@ -147,6 +211,29 @@ static RPC_STATUS on_fragment(void *ctx, const uint8_t *frag, size_t len)
     while (*pp && (*pp)->call_id != p.h.call_id)
         pp = &(*pp)->next;
     struct async_req *q = *pp;
+    if (q && q->pipes && p.h.ptype == ARPC_PT_RESPONSE) {
+        int last = (p.h.flags & ARPC_PFC_LAST_FRAG) != 0;
+        if (last)
+            q->response_done = 1;
+        if (p.h.flags & ARPC_PFC_FIRST_FRAG)
+            q->rx.drep = p.h.drep[0] | (uint32_t)p.h.drep[1] << 8 | (uint32_t)p.h.drep[2] << 16;
+        /* Pending, the request is still referenced by the lower layer; our
+         * own reference keeps it while the lock is dropped (a cancel may
+         * settle it meanwhile). */
+        arpc_call *c = q->call;
+        arpc_call_ref(c);
+        arpc_mutex_unlock(&ac->lock);
+        int hold = arpc_rx_put(&q->rx, p.stub, p.stub_len, last);
+        if (hold) {
+            arpc_mutex_lock(&ac->lock);
+            ac->holds++;
+            arpc_mutex_unlock(&ac->lock);
+        }
+        if (last)
+            try_finish(q);
+        arpc_call_unref(c);
+        return hold ? ARPC_CONN_HOLD : RPC_S_OK;
+    }
     if (q && p.h.ptype == ARPC_PT_FAULT) {
         outcome = arpc_fault_to_status(p.u.response.status);
     } else if (q) {
@@ -181,6 +268,8 @@ static void io_main(void *unused)
             if (ac->dead || arpc_conn_pump(&ac->cc->conn, on_fragment, ac) != RPC_S_OK) {
                 fail_conn(ac);
                 io_release(ac);
+            } else {
+                apply_holds(ac);
             }
         }
     }
@@ -200,12 +289,12 @@ static RPC_STATUS start_io(void)
     return st;
 }
 
-/* The binding's live async connection for ifc (referenced), or a new one,
- * connected and bound before the I/O thread sees it. */
-static RPC_STATUS get_conn(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, arpc_async_conn **out)
+/* The binding's live shared async connection for ifc, referenced; NULL if none. */
+static arpc_async_conn *find_shared_conn(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc)
 {
+    arpc_async_conn *found = NULL;
     arpc_mutex_lock(&b->lock);
-    for (arpc_async_conn **pp = &b->async_conns; *pp;) {
+    for (arpc_async_conn **pp = &b->async_conns; *pp && !found;) {
         arpc_async_conn *ac = *pp;
         if (ac->dead) { /* unlink the broken one */
             *pp = ac->next;
@@ -216,14 +305,22 @@ static RPC_STATUS get_conn(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, arp
             arpc_mutex_lock(&ac->lock);
             ac->refs++;
             arpc_mutex_unlock(&ac->lock);
-            arpc_mutex_unlock(&b->lock);
-            *out = ac;
-            return RPC_S_OK;
+            found = ac;
         }
         pp = &ac->next;
     }
     arpc_mutex_unlock(&b->lock);
+    return found;
+}
 
+/* A connection for ifc (referenced): the binding's shared one, or a new
+ * one, connected and bound before the I/O thread sees it.  A private one
+ * (a pipe call's) is always new and never shared. */
+static RPC_STATUS get_conn(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, int private_conn,
+                           arpc_async_conn **out)
+{
+    if (!private_conn && (*out = find_shared_conn(b, ifc)))
+        return RPC_S_OK;
     RPC_STATUS st = start_io();
     if (st != RPC_S_OK)
         return st;
@@ -237,17 +334,20 @@ static RPC_STATUS get_conn(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, arp
     arpc_mutex_init(&ac->lock);
     ac->ifid = ifc->InterfaceId;
     ac->next_call_id = ac->cc->next_call_id;
-    ac->refs = 3; /* binding, I/O thread, caller */
+    ac->private_conn = private_conn;
+    ac->refs = private_conn ? 2 : 3; /* (binding,) I/O thread, caller */
     if ((st = arpc_poller_add(cli.poller, ac->cc->conn.s, ac)) != RPC_S_OK) {
         arpc_client_conn_close(ac->cc);
         arpc_mutex_destroy(&ac->lock);
         free(ac);
         return st;
     }
-    arpc_mutex_lock(&b->lock);
-    ac->next = b->async_conns;
-    b->async_conns = ac;
-    arpc_mutex_unlock(&b->lock);
+    if (!private_conn) {
+        arpc_mutex_lock(&b->lock);
+        ac->next = b->async_conns;
+        b->async_conns = ac;
+        arpc_mutex_unlock(&b->lock);
+    }
     *out = ac;
     return RPC_S_OK;
 }
@@ -277,8 +377,22 @@ static RPC_STATUS hook_finish(arpc_call *c, void *reply)
 {
     struct async_req *q = arpc_call_lower(c);
     arpc_ndr_reader r;
-    arpc_ndr_reader_init(&r, c->result, c->result_len, q->drep ? q->drep : ARPC_NDR_DREP_LE);
-    return q->finish(&r, q->ctx, reply);
+    if (!q->pipes) {
+        arpc_ndr_reader_init(&r, c->result, c->result_len, q->drep ? q->drep : ARPC_NDR_DREP_LE);
+        return q->finish(&r, q->ctx, reply);
+    }
+    /* What follows the pipes: the non-pipe [out] parameters. */
+    unsigned char *rest;
+    size_t len;
+    unsigned pad;
+    RPC_STATUS st = arpc_rx_rest(&q->rx, 0, &rest, &len, &pad);
+    if (st == RPC_S_OK && q->finish) {
+        arpc_ndr_reader_init(&r, rest, len, q->rx.drep);
+        r.pos = pad;
+        st = q->finish(&r, q->ctx, reply);
+    }
+    free(rest);
+    return st;
 }
 
 static void send_simple(arpc_async_conn *ac, uint8_t ptype, uint32_t call_id)
@@ -302,15 +416,25 @@ static void hook_cancel(arpc_call *c, int abortive)
     send_simple(ac, ARPC_PT_ORPHANED, q->call_id);
     if (mine)
         deliver(mine, RPC_S_CALL_CANCELLED); /* dropped by the engine: already complete */
+    if (q->pipes) {
+        arpc_rx_fail(&q->rx, RPC_S_CALL_CANCELLED);
+        fail_conn(ac); /* its own connection: a blocked push returns */
+    }
 }
 
 static void hook_destroy(arpc_call *c)
 {
     struct async_req *q = arpc_call_lower(c);
     arpc_reassembly_free(&q->data);
-    /* The binding is gone and this was the last call on its connection. */
+    if (q->pipes) {
+        c->pipes = NULL;
+        arpc_pipes_free(q->pipes);
+        arpc_rx_destroy(&q->rx);
+    }
+    /* The binding is gone and this was the last call on its connection,
+     * or the connection was this pipe call's own. */
     arpc_mutex_lock(&q->conn->lock);
-    int close = q->conn->binding_gone && !q->conn->pending;
+    int close = (q->conn->binding_gone && !q->conn->pending) || q->conn->private_conn;
     arpc_mutex_unlock(&q->conn->lock);
     if (close)
         fail_conn(q->conn);
@@ -325,44 +449,85 @@ static const arpc_call_hooks async_client_hooks = {
     .destroy = hook_destroy,
 };
 
+/* pipes: the stream hooks of a pipe call (arpc_pipes_io). */
+static void pipes_drained(void *lower)
+{
+    try_finish(lower);
+}
+
+/* A push or pull failed: the runtime cleans the call up (spec 3.4). */
+static void pipes_failed(void *lower, RPC_STATUS st)
+{
+    struct async_req *q = lower;
+    (void)st;
+    arpc_call_client_discard(q->engine);
+}
+
+/* Send the request: all of it, or for a pipe call its non-pipe part (the
+ * [in] pipes follow as they are pushed). */
+static RPC_STATUS send_request(arpc_binding *b, struct async_req *q, unsigned opnum, const uint8_t *stub, size_t len)
+{
+    arpc_async_conn *ac = q->conn;
+    if (!q->pipes)
+        return arpc_conn_send_request(&ac->cc->conn, q->call_id, ac->context_id, (uint16_t)opnum,
+                                      b->has_object ? &b->object : NULL, stub, len, 30000);
+    arpc_tx *t = &q->tx;
+    t->conn = &ac->cc->conn;
+    t->request = 1;
+    t->call_id = q->call_id;
+    t->context_id = ac->context_id;
+    t->opnum = (uint16_t)opnum;
+    t->has_object = b->has_object;
+    t->object = b->object;
+    t->timeout_ms = arpc_binding_call_timeout(b);
+    arpc_iovec seg = {stub, len};
+    return arpc_tx_send(t, &seg, 1, arpc_pipes_sent_all(q->pipes));
+}
+
 RPC_STATUS arpc_client_async_send(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, unsigned opnum,
                                   const uint8_t *stub, size_t len, PRPC_ASYNC_STATE pAsync, size_t reply_size,
-                                  RPC_STATUS (*finish)(void *reader, void *ctx, void *reply), void *ctx)
+                                  RPC_STATUS (*finish)(void *reader, void *ctx, void *reply), void *ctx,
+                                  arpc_pipes *pipes)
 {
-    if (opnum > 0xFFFF) {
-        free(ctx);
-        return RPC_S_PROCNUM_OUT_OF_RANGE;
-    }
-    struct async_req *q = calloc(1, sizeof *q);
-    if (!q) {
-        free(ctx);
-        return RPC_S_OUT_OF_MEMORY;
-    }
-    q->finish = finish;
-    q->ctx = ctx;
-    arpc_async_conn *ac;
-    RPC_STATUS st = get_conn(b, ifc, &ac);
+    RPC_STATUS st = opnum > 0xFFFF ? RPC_S_PROCNUM_OUT_OF_RANGE : RPC_S_OK;
+    struct async_req *q = st == RPC_S_OK ? calloc(1, sizeof *q) : NULL;
+    if (st == RPC_S_OK && !q)
+        st = RPC_S_OUT_OF_MEMORY;
+    arpc_async_conn *ac = NULL;
+    if (st == RPC_S_OK)
+        st = get_conn(b, ifc, pipes != NULL, &ac);
     if (st != RPC_S_OK) {
         free(ctx);
         free(q);
+        arpc_pipes_free(pipes);
         return st;
     }
+    q->finish = finish;
+    q->ctx = ctx;
     q->conn = ac; /* the caller's reference becomes the call's */
     arpc_call *c;
     if ((st = arpc_call_client_start(pAsync, &async_client_hooks, q, reply_size, &c)) != RPC_S_OK) {
+        if (ac->private_conn)
+            fail_conn(ac);
         conn_unref(ac);
         free(ctx);
         free(q);
+        arpc_pipes_free(pipes);
         return st;
     }
-    q->call = c;
+    q->call = q->engine = c;
     arpc_mutex_lock(&ac->lock);
     q->call_id = ac->next_call_id++;
     q->next = ac->pending;
     ac->pending = q;
     arpc_mutex_unlock(&ac->lock);
-    st = arpc_conn_send_request(&ac->cc->conn, q->call_id, ac->context_id, (uint16_t)opnum,
-                                b->has_object ? &b->object : NULL, stub, len, 30000);
+    if (pipes) {
+        q->pipes = pipes;
+        arpc_rx_init(&q->rx, ARPC_NDR_DREP_LE, rx_resume, rx_on_data, q);
+        arpc_pipes_io io = {&q->rx, &q->tx, pipes_drained, pipes_failed, q};
+        arpc_pipes_start(pipes, c, &io);
+    }
+    st = send_request(b, q, opnum, stub, len);
     if (st != RPC_S_OK) {
         /* Failed synchronously: no notification will come. */
         struct async_req *mine = take(ac, q->call_id);
@@ -373,5 +538,17 @@ RPC_STATUS arpc_client_async_send(arpc_binding *b, const RPC_CLIENT_INTERFACE *i
         arpc_call_release(c);
         return RPC_S_CALL_FAILED_DNE;
     }
+    /* The client state table waits for a send-complete before the first
+     * push (spec 3.5, 5 item 10): the request's first part has gone. */
+    if (pipes && !arpc_pipes_sent_all(pipes) && (pAsync->Flags & RPC_C_NOTIFY_ON_SEND_COMPLETE))
+        arpc_call_notify(c, RpcSendComplete);
     return RPC_S_OK;
+}
+
+RPC_STATUS arpc_client_pipe_rest(arpc_call *c, unsigned char **buf, size_t *len, unsigned *pad, uint32_t *drep)
+{
+    struct async_req *q = arpc_call_lower(c);
+    RPC_STATUS st = arpc_rx_rest(&q->rx, 1, buf, len, pad);
+    *drep = q->rx.drep;
+    return st;
 }

@@ -92,6 +92,7 @@ RPC_STATUS arpc_conn_read_frag(arpc_conn *c, uint32_t timeout_ms, const uint8_t 
 
 RPC_STATUS arpc_conn_pump(arpc_conn *c, RPC_STATUS (*on_frag)(void *ctx, const uint8_t *frag, size_t len), void *ctx)
 {
+    int hold = 0;
     for (;;) {
         size_t n;
         RPC_STATUS st = front_fragment(c, &n);
@@ -100,10 +101,14 @@ RPC_STATUS arpc_conn_pump(arpc_conn *c, RPC_STATUS (*on_frag)(void *ctx, const u
         if (n) {
             const uint8_t *f = c->buf + c->consumed;
             c->consumed += n;
-            if ((st = on_frag(ctx, f, n)) != RPC_S_OK)
+            if ((st = on_frag(ctx, f, n)) == ARPC_CONN_HOLD)
+                hold = 1;
+            else if (st != RPC_S_OK)
                 return st;
             continue;
         }
+        if (hold)
+            return RPC_S_OK;
         if ((st = make_room(c, 4096)) != RPC_S_OK)
             return st;
         long got = arpc_sock_recv(c->s, c->buf + c->len, c->cap - c->len);
@@ -200,6 +205,78 @@ RPC_STATUS arpc_conn_send_pdu(arpc_conn *c, const uint8_t *pdu, size_t len, uint
     arpc_mutex_lock(&c->send_lock);
     RPC_STATUS st = arpc_sock_send_all(c->s, &iov, 1, timeout_ms);
     arpc_mutex_unlock(&c->send_lock);
+    return st;
+}
+
+static size_t tx_header(const arpc_tx *t, uint8_t *out, uint8_t flags, size_t frag_stub)
+{
+    if (t->request)
+        return arpc_pdu_write_request_header(out, flags, t->call_id, frag_stub, 0, t->context_id, t->opnum,
+                                             t->has_object ? &t->object : NULL);
+    return arpc_pdu_write_response_header(out, flags, t->call_id, frag_stub, 0, t->context_id, 0);
+}
+
+RPC_STATUS arpc_tx_send(arpc_tx *t, const arpc_iovec *segs, int nsegs, int last)
+{
+    enum { MAX_IOV = 64 };
+    uint8_t headers[SEND_BATCH][ARPC_PDU_REQUEST_HEADER_LEN + 16];
+    arpc_iovec iov[MAX_IOV];
+    if (t->ended)
+        return RPC_X_PIPE_CLOSED;
+    size_t total = 0;
+    for (int i = 0; i < nsegs; i++)
+        total += segs[i].len;
+    if (!total && !last && t->started)
+        return RPC_S_OK; /* nothing to say yet */
+    size_t hl = t->request ? ARPC_PDU_REQUEST_HEADER_LEN + (t->has_object ? 16 : 0) : ARPC_PDU_RESPONSE_HEADER_LEN;
+    size_t per_frag = t->conn->max_xmit - hl;
+    int seg = 0;
+    size_t seg_off = 0, left = total;
+    RPC_STATUS st = RPC_S_OK;
+    arpc_mutex_lock(&t->conn->send_lock);
+    do {
+        int n = 0, nf = 0;
+        /* Whole fragments while the batch has room for a header and at
+         * least two slices (a fragment may span segments). */
+        while (nf < SEND_BATCH && n + 3 <= MAX_IOV) {
+            size_t frag = left < per_frag ? left : per_frag;
+            uint8_t flags = 0;
+            if (!t->started)
+                flags |= ARPC_PFC_FIRST_FRAG;
+            if (last && frag == left)
+                flags |= ARPC_PFC_LAST_FRAG;
+            iov[n].base = headers[nf];
+            iov[n++].len = tx_header(t, headers[nf++], flags, frag);
+            t->started = 1;
+            size_t need = frag;
+            while (need && n < MAX_IOV) {
+                size_t take = segs[seg].len - seg_off < need ? segs[seg].len - seg_off : need;
+                iov[n].base = (const uint8_t *)segs[seg].base + seg_off;
+                iov[n++].len = take;
+                need -= take;
+                seg_off += take;
+                if (seg_off == segs[seg].len) {
+                    seg++;
+                    seg_off = 0;
+                }
+            }
+            if (need) { /* out of iovecs mid-fragment: shorten it */
+                frag -= need;
+                flags &= (uint8_t)~ARPC_PFC_LAST_FRAG;
+                tx_header(t, headers[nf - 1], flags, frag);
+            }
+            left -= frag;
+            t->offset += frag;
+            if (flags & ARPC_PFC_LAST_FRAG) {
+                t->ended = 1;
+                break;
+            }
+            if (!left && !last)
+                break;
+        }
+        st = arpc_sock_send_all(t->conn->s, iov, n, t->timeout_ms);
+    } while (st == RPC_S_OK && (left || (last && !t->ended)));
+    arpc_mutex_unlock(&t->conn->send_lock);
     return st;
 }
 

@@ -39,6 +39,11 @@ RPC_STATUS arpc_conn_read_frag(arpc_conn *c, uint32_t timeout_ms, const uint8_t 
  * the connection must be closed, or whatever non-OK status on_frag returns. */
 RPC_STATUS arpc_conn_pump(arpc_conn *c, RPC_STATUS (*on_frag)(void *ctx, const uint8_t *frag, size_t len), void *ctx);
 
+/* on_frag may answer this: hand over the fragments already buffered but
+ * read no more from the socket for now (a call's stream is full); pump
+ * then returns RPC_S_OK. */
+#define ARPC_CONN_HOLD ((RPC_STATUS)0x7ffffff0)
+
 /* Send stub data as request (opnum, object) or response fragments of at
  * most max_xmit bytes, under the send lock; an empty body still sends one
  * fragment.  timeout_ms bounds each wait for the socket. */
@@ -48,6 +53,25 @@ RPC_STATUS arpc_conn_send_response(arpc_conn *c, uint32_t call_id, uint16_t cont
                                    size_t len, uint32_t timeout_ms);
 /* A single small PDU (bind, bind_ack, fault, co_cancel...), under the send lock. */
 RPC_STATUS arpc_conn_send_pdu(arpc_conn *c, const uint8_t *pdu, size_t len, uint32_t timeout_ms);
+
+/* One call's stub data sent as it is produced (calls with pipes): request
+ * or response fragments, FIRST_FRAG on the first, LAST_FRAG on the last
+ * piece (arpc_tx_send with last); each send goes out whole before the
+ * next call's fragments (send lock), batched as above.  offset counts the
+ * stub bytes sent, for NDR alignment. */
+typedef struct arpc_tx {
+    arpc_conn *conn;
+    int request;
+    uint32_t call_id;
+    uint16_t context_id, opnum;
+    int has_object;
+    GUID object;
+    int started, ended;
+    uint64_t offset;
+    uint32_t timeout_ms;
+} arpc_tx;
+/* RPC_S_OK, a transport failure, or RPC_X_PIPE_CLOSED once ended. */
+RPC_STATUS arpc_tx_send(arpc_tx *t, const arpc_iovec *segs, int nsegs, int last);
 
 /* Reassembly of one call's stub data across fragments, with a size cap. */
 typedef struct arpc_reassembly {

@@ -257,11 +257,24 @@ ARPC_API void arpc_ndr_reader_init(arpc_ndr_reader *r, const void *data, size_t 
     r->depth = 0;
     r->alloc = malloc;
     r->free = free;
+    r->refill = NULL;
+    r->refill_ctx = NULL;
+    r->stream_limit = 0;
+}
+
+/* Whether n more bytes of `unit` each can still come: the data at hand,
+ * or for a streamed reader its limit. */
+static int can_hold(const arpc_ndr_reader *r, uint64_t n, size_t unit)
+{
+    uint64_t have = r->refill ? r->stream_limit : r->len - r->pos;
+    return n <= have / (unit ? unit : 1);
 }
 
 /* Consumes n bytes and returns where they start. */
 static const unsigned char *take(arpc_ndr_reader *r, size_t n)
 {
+    if (r->refill && r->pos <= r->len && n > r->len - r->pos)
+        r->refill(r, n);
     arpc_ndr_check(r->pos <= r->len && n <= r->len - r->pos);
     const unsigned char *p = r->data ? r->data + r->pos : NULL;
     r->pos += n;
@@ -341,7 +354,7 @@ ARPC_API const void *arpc_ndr_r_view(arpc_ndr_reader *r, size_t n)
 ARPC_API uint32_t arpc_ndr_r_count(arpc_ndr_reader *r, size_t elem_size)
 {
     uint32_t n = (uint32_t)get(r, 4);
-    arpc_ndr_check(n <= (r->len - r->pos) / (elem_size ? elem_size : 1));
+    arpc_ndr_check(can_hold(r, n, elem_size));
     return n;
 }
 
@@ -379,7 +392,7 @@ static const unsigned char *string_body(arpc_ndr_reader *r, size_t unit, size_t 
     uint32_t offset = (uint32_t)get(r, 4);
     uint32_t actual = (uint32_t)get(r, 4);
     arpc_ndr_check(offset == 0 && actual >= 1 && actual <= max);
-    arpc_ndr_check(actual <= (r->len - r->pos) / unit);
+    arpc_ndr_check(can_hold(r, actual, unit));
     const unsigned char *p = take(r, (size_t)actual * unit);
     arpc_ndr_check(p[(size_t)actual * unit - 1] == 0 && (unit == 1 || p[(size_t)actual * unit - 2] == 0));
     *count = actual;

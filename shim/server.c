@@ -15,7 +15,15 @@
  * fault RPC_S_SERVER_OUT_OF_MEMORY; more calls in flight than MaxCalls
  * (RpcServerListen / RpcServerRegisterIfEx) get RPC_S_SERVER_TOO_BUSY; at
  * most ARPC_SERVER_MAX_PENDING partially received requests per connection,
- * past which the connection is closed. */
+ * past which the connection is closed.
+ *
+ * Interfaces with pipes (RPC_INTERFACE_HAS_PIPES) have their calls
+ * dispatched at the request's first fragment: the rest of the request is
+ * a stream (rx.h) the stub and the manager's pulls read as it arrives;
+ * the I/O thread stops reading a connection while one of its streams is
+ * full.  The response goes out as the manager pushes (arpc_tx), then the
+ * non-pipe [out] data.  Fragments still arriving for a streamed call that
+ * has ended are dropped up to its last one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +31,7 @@
 #include "conn.h"
 #include "call_internal.h"
 #include "server.h"
+#include "pipe.h"
 
 #define ARPC_SERVER_MAX_REQUEST (64u << 20)
 #define ARPC_SERVER_MAX_PENDING 64
@@ -77,6 +86,13 @@ struct srv_conn {
     struct srv_pending *pending;
     int n_pending;
     struct srv_call *active;         /* calls being served (srv.lock) */
+    int holds, paused;               /* streams asking not to read (srv.lock) */
+    struct srv_swallow *swallow;     /* ended streamed calls still arriving (srv.lock) */
+};
+
+struct srv_swallow {
+    struct srv_swallow *next;
+    uint32_t call_id;
 };
 
 struct srv_call {                    /* a request being served */
@@ -94,6 +110,13 @@ struct srv_call {                    /* a request being served */
     void (*async_reply)(arpc_ndr_writer *, void *, const void *);
     void (*async_free)(void *);
     void *async_ctx;
+    /* interfaces with pipes: the request streamed, the response too */
+    int streaming;
+    int request_done;                /* its last fragment came (srv.lock) */
+    arpc_rx rx;
+    arpc_tx tx;
+    unsigned char *refill_buf;       /* the stub's reader's current buffer */
+    arpc_pipes *pipes;
 };
 
 static struct {
@@ -241,6 +264,11 @@ static void conn_unref(struct srv_conn *sc)
         sc->pending = p->next;
         arpc_reassembly_free(&p->data);
         free(p);
+    }
+    while (sc->swallow) {
+        struct srv_swallow *sw = sc->swallow;
+        sc->swallow = sw->next;
+        free(sw);
     }
     arpc_conn_destroy(&sc->conn);
     free(sc);
@@ -410,22 +438,37 @@ static struct srv_if *context_if_locked(struct srv_conn *sc, uint16_t id)
 
 /* ---- a whole request, on a worker thread */
 
+static void swallow_locked(struct srv_conn *sc, uint32_t call_id);
+
 /* An [async] call's reply, marshalled when the manager completes it. */
+/* The response's stub data: whole, or for a streamed call what follows the
+ * [out] pipes (the last fragments). */
+static RPC_STATUS send_reply(struct srv_call *k, const uint8_t *data, size_t len)
+{
+    if (!k->streaming)
+        return arpc_conn_send_response(&k->sc->conn, k->call_id, k->context_id, data, len, SEND_TIMEOUT_MS);
+    arpc_iovec seg = {data, len};
+    return arpc_tx_send(&k->tx, &seg, 1, 1);
+}
+
 static RPC_STATUS async_reply(struct srv_call *k, const void *reply)
 {
     arpc_ndr_writer w;
     arpc_ndr_writer_init(&w);
     volatile RPC_STATUS st = RPC_S_OK;
+    /* After pipe data the [out] parameters keep the stream's alignment. */
+    size_t pad = (size_t)(k->tx.offset % 8);
     RpcTryExcept {
+        static const uint8_t zeros[8];
+        arpc_ndr_w_bytes(&w, zeros, pad);
         k->async_reply(&w, k->async_ctx, reply);
     } RpcExcept(1) {
         st = (RPC_STATUS)RpcExceptionCode();
     } RpcEndExcept
-    if (st != RPC_S_OK) {
+    if (st != RPC_S_OK)
         send_fault(k->sc, k->call_id, k->context_id, st);
-    } else {
-        st = arpc_conn_send_response(&k->sc->conn, k->call_id, k->context_id, w.data, w.len, SEND_TIMEOUT_MS);
-    }
+    else
+        st = send_reply(k, w.data + pad, w.len - pad);
     arpc_ndr_writer_free(&w);
     return st;
 }
@@ -437,8 +480,7 @@ static RPC_STATUS call_reply_hook(arpc_call *c, const void *reply)
         return async_reply(k, reply);
     /* A stub that never replied leaves the request in msg: answer empty. */
     int replied = k->msg.Buffer != k->request;
-    return arpc_conn_send_response(&k->sc->conn, k->call_id, k->context_id, replied ? k->msg.Buffer : NULL,
-                                   replied ? k->msg.BufferLength : 0, SEND_TIMEOUT_MS);
+    return send_reply(k, replied ? k->msg.Buffer : NULL, replied ? k->msg.BufferLength : 0);
 }
 
 static void call_fault_hook(arpc_call *c, RPC_STATUS code)
@@ -455,7 +497,15 @@ static void call_destroy_hook(arpc_call *c)
     if (k->msg.Buffer != k->request)
         free(k->msg.Buffer);
     free(k->request);
+    if (k->streaming) {
+        arpc_rx_fail(&k->rx, RPC_S_CALL_FAILED); /* lets a held connection go */
+        c->pipes = NULL;
+        arpc_pipes_free(k->pipes);
+        free(k->refill_buf);
+    }
     arpc_mutex_lock(&srv.lock);
+    if (k->streaming && !k->request_done && !k->sc->closed)
+        swallow_locked(k->sc, k->call_id);
     for (struct srv_call **pp = &k->sc->active; *pp; pp = &(*pp)->next_active) {
         if (*pp == k) {
             *pp = k->next_active;
@@ -467,6 +517,8 @@ static void call_destroy_hook(arpc_call *c)
     arpc_cond_broadcast(&srv.cond);
     arpc_mutex_unlock(&srv.lock);
     conn_unref(k->sc);
+    if (k->streaming)
+        arpc_rx_destroy(&k->rx);
     free(k);
 }
 
@@ -504,14 +556,19 @@ static void serve(void *arg)
     arpc_call_release(c);
 }
 
-static void dispatch(struct srv_conn *sc, struct srv_pending *p)
+static void stream_resume(void *arg);
+static void stream_on_data(void *arg);
+
+/* Admit a call on sc's presentation context (counted in flight from here)
+ * or say why not. */
+static RPC_STATUS admit(struct srv_conn *sc, uint16_t context_id, uint16_t opnum, struct srv_if **out)
 {
     RPC_STATUS refuse = RPC_S_OK;
     arpc_mutex_lock(&srv.lock);
-    struct srv_if *iface = context_if_locked(sc, p->context_id);
+    struct srv_if *iface = context_if_locked(sc, context_id);
     if (!iface || iface->unregistered)
         refuse = RPC_S_UNKNOWN_IF;
-    else if (p->opnum >= iface->ifc->DispatchTable->DispatchTableCount)
+    else if (opnum >= iface->ifc->DispatchTable->DispatchTableCount)
         refuse = RPC_S_PROCNUM_OUT_OF_RANGE;
     else if (!srv.listening && !(iface->flags & RPC_IF_AUTOLISTEN))
         refuse = RPC_S_SERVER_TOO_BUSY;
@@ -523,54 +580,90 @@ static void dispatch(struct srv_conn *sc, struct srv_pending *p)
         sc->refs++;
     }
     arpc_mutex_unlock(&srv.lock);
-    if (refuse != RPC_S_OK) {
-        io_send_fault(sc, p->call_id, p->context_id, refuse);
-        arpc_reassembly_free(&p->data);
-        return;
-    }
-    struct srv_call *k = calloc(1, sizeof *k);
-    arpc_call *c = NULL;
-    RPC_STATUS st = k ? arpc_call_server_create(&server_call_hooks, k, 0, &c) : RPC_S_OUT_OF_MEMORY;
-    if (st == RPC_S_OK) {
-        k->sc = sc;
-        k->iface = iface;
-        k->call_id = p->call_id;
-        k->context_id = p->context_id;
-        k->request = p->data.data;
-        /* The manager's binding handle is the call handle itself, as
-         * RpcAsyncGetCallHandle gives it for asynchronous calls: cancel
-         * tests, subscriptions and call attributes all take it. */
-        k->msg.Handle = c;
-        k->msg.DataRepresentation = p->drep;
-        k->msg.Buffer = p->data.data;
-        k->msg.BufferLength = (unsigned int)p->data.len;
-        k->msg.ProcNum = p->opnum;
-        k->msg.RpcInterfaceInformation = (void *)iface->ifc;
-        k->msg.ManagerEpv = iface->epv ? iface->epv : iface->ifc->DefaultManagerEpv;
-        p->data.data = NULL;
-        k->call = c;
-        arpc_mutex_lock(&srv.lock);
-        k->next_active = sc->active;
-        sc->active = k;
-        arpc_mutex_unlock(&srv.lock);
-        st = arpc_workq_submit(serve, c);
-        if (st == RPC_S_OK)
-            return;
-        /* The call object owns k now: abandoning it runs the destroy hook. */
-        io_send_fault(sc, p->call_id, p->context_id, st);
-        arpc_call_server_abandon(c);
-        arpc_call_release(c);
-        return;
-    }
-    io_send_fault(sc, p->call_id, p->context_id, st);
-    free(k);
-    arpc_reassembly_free(&p->data);
+    *out = iface;
+    return refuse;
+}
+
+static void unadmit(struct srv_conn *sc, struct srv_if *iface)
+{
     arpc_mutex_lock(&srv.lock);
     iface->calls--;
     srv.calls--;
     sc->refs--; /* the I/O thread still holds one */
     arpc_cond_broadcast(&srv.cond);
     arpc_mutex_unlock(&srv.lock);
+}
+
+/* A new server call for request p (its data, if any, becomes the call's). */
+static RPC_STATUS new_call(struct srv_conn *sc, struct srv_if *iface, struct srv_pending *p, int streaming,
+                           struct srv_call **out)
+{
+    struct srv_call *k = calloc(1, sizeof *k);
+    arpc_call *c = NULL;
+    RPC_STATUS st = k ? arpc_call_server_create(&server_call_hooks, k, 0, &c) : RPC_S_OUT_OF_MEMORY;
+    if (st != RPC_S_OK) {
+        free(k);
+        return st;
+    }
+    k->sc = sc;
+    k->iface = iface;
+    k->call_id = p->call_id;
+    k->context_id = p->context_id;
+    k->request = p->data.data;
+    /* The manager's binding handle is the call handle itself, as
+     * RpcAsyncGetCallHandle gives it for asynchronous calls: cancel
+     * tests, subscriptions and call attributes all take it. */
+    k->msg.Handle = c;
+    k->msg.DataRepresentation = p->drep;
+    k->msg.Buffer = p->data.data;
+    k->msg.BufferLength = (unsigned int)p->data.len;
+    k->msg.ProcNum = p->opnum;
+    k->msg.RpcInterfaceInformation = (void *)iface->ifc;
+    k->msg.ManagerEpv = iface->epv ? iface->epv : iface->ifc->DefaultManagerEpv;
+    p->data.data = NULL;
+    k->call = c;
+    if (streaming) {
+        k->streaming = 1;
+        arpc_rx_init(&k->rx, p->drep, stream_resume, stream_on_data, k);
+        k->tx.conn = &sc->conn;
+        k->tx.call_id = p->call_id;
+        k->tx.context_id = p->context_id;
+        k->tx.timeout_ms = SEND_TIMEOUT_MS;
+    }
+    arpc_mutex_lock(&srv.lock);
+    k->next_active = sc->active;
+    sc->active = k;
+    arpc_mutex_unlock(&srv.lock);
+    *out = k;
+    return RPC_S_OK;
+}
+
+/* Run the call on a worker; on failure it is answered with a fault. */
+static void submit(struct srv_conn *sc, struct srv_call *k)
+{
+    RPC_STATUS st = arpc_workq_submit(serve, k->call);
+    if (st == RPC_S_OK)
+        return;
+    /* The call object owns k now: abandoning it runs the destroy hook. */
+    io_send_fault(sc, k->call_id, k->context_id, st);
+    arpc_call_server_abandon(k->call);
+    arpc_call_release(k->call);
+}
+
+static void dispatch(struct srv_conn *sc, struct srv_pending *p)
+{
+    struct srv_if *iface;
+    struct srv_call *k;
+    RPC_STATUS st = admit(sc, p->context_id, p->opnum, &iface);
+    if (st == RPC_S_OK) {
+        if ((st = new_call(sc, iface, p, 0, &k)) == RPC_S_OK) {
+            submit(sc, k);
+            return;
+        }
+        unadmit(sc, iface);
+    }
+    io_send_fault(sc, p->call_id, p->context_id, st);
+    arpc_reassembly_free(&p->data);
 }
 
 static struct srv_pending *take_pending(struct srv_conn *sc, uint32_t call_id)
@@ -592,10 +685,146 @@ static void pending_free(struct srv_pending *req)
     free(req);
 }
 
+/* ---- streamed requests (interfaces with pipes) */
+
+static int streams_context(struct srv_conn *sc, uint16_t context_id)
+{
+    arpc_mutex_lock(&srv.lock);
+    struct srv_if *iface = context_if_locked(sc, context_id);
+    int streams = iface && (iface->ifc->Flags & RPC_INTERFACE_HAS_PIPES);
+    arpc_mutex_unlock(&srv.lock);
+    return streams;
+}
+
+/* Drop the fragments of call_id from now on, up to its last (srv.lock held). */
+static void swallow_locked(struct srv_conn *sc, uint32_t call_id)
+{
+    struct srv_swallow *sw = malloc(sizeof *sw);
+    if (!sw)
+        return; /* its next fragment will then close the connection */
+    sw->call_id = call_id;
+    sw->next = sc->swallow;
+    sc->swallow = sw;
+}
+
+/* The first fragment of a streamed request: dispatch now. */
+static RPC_STATUS stream_start(struct srv_conn *sc, const arpc_pdu *pdu)
+{
+    int last = (pdu->h.flags & ARPC_PFC_LAST_FRAG) != 0;
+    struct srv_pending p;
+    memset(&p, 0, sizeof p);
+    p.call_id = pdu->h.call_id;
+    p.context_id = pdu->u.request.context_id;
+    p.opnum = pdu->u.request.opnum;
+    p.drep = pdu->h.drep[0] | (uint32_t)pdu->h.drep[1] << 8 | (uint32_t)pdu->h.drep[2] << 16;
+    struct srv_if *iface;
+    struct srv_call *k;
+    RPC_STATUS st = admit(sc, p.context_id, p.opnum, &iface);
+    if (st == RPC_S_OK && (st = new_call(sc, iface, &p, 1, &k)) != RPC_S_OK)
+        unadmit(sc, iface);
+    if (st != RPC_S_OK) {
+        io_send_fault(sc, p.call_id, p.context_id, st);
+        if (!last) {
+            arpc_mutex_lock(&srv.lock);
+            swallow_locked(sc, p.call_id);
+            arpc_mutex_unlock(&srv.lock);
+        }
+        return RPC_S_OK;
+    }
+    k->request_done = last;
+    int hold = arpc_rx_put(&k->rx, pdu->stub, pdu->stub_len, last);
+    if (hold) {
+        arpc_mutex_lock(&srv.lock);
+        sc->holds++;
+        arpc_mutex_unlock(&srv.lock);
+    }
+    submit(sc, k);
+    return hold ? ARPC_CONN_HOLD : RPC_S_OK;
+}
+
+/* A later fragment of a streamed request (or of one that ended). */
+static RPC_STATUS stream_more(struct srv_conn *sc, const arpc_pdu *pdu)
+{
+    int last = (pdu->h.flags & ARPC_PFC_LAST_FRAG) != 0;
+    struct srv_call *k = NULL;
+    arpc_call *c = NULL;
+    int swallowed = 0;
+    arpc_mutex_lock(&srv.lock);
+    for (struct srv_call *a = sc->active; a && !k; a = a->next_active)
+        if (a->streaming && !a->request_done && a->call_id == pdu->h.call_id)
+            k = a;
+    if (k) {
+        c = arpc_call_lookup(k->call); /* NULL: ending; the fragment is dropped */
+        if (last)
+            k->request_done = 1;
+    } else {
+        for (struct srv_swallow **pp = &sc->swallow; *pp && !swallowed; pp = &(*pp)->next) {
+            if ((*pp)->call_id == pdu->h.call_id) {
+                swallowed = 1;
+                if (last) {
+                    struct srv_swallow *sw = *pp;
+                    *pp = sw->next;
+                    free(sw);
+                    break;
+                }
+            }
+        }
+    }
+    arpc_mutex_unlock(&srv.lock);
+    if (!k)
+        return swallowed ? RPC_S_OK : RPC_S_PROTOCOL_ERROR; /* a middle fragment of nothing */
+    if (!c)
+        return RPC_S_OK;
+    int hold = arpc_rx_put(&k->rx, pdu->stub, pdu->stub_len, last);
+    if (hold) {
+        arpc_mutex_lock(&srv.lock);
+        sc->holds++;
+        arpc_mutex_unlock(&srv.lock);
+    }
+    arpc_call_unref(c);
+    return hold ? ARPC_CONN_HOLD : RPC_S_OK;
+}
+
+/* The I/O thread, after pumping: stop reading a connection whose stream is full. */
+static void apply_holds(struct srv_conn *sc)
+{
+    arpc_mutex_lock(&srv.lock);
+    if (sc->holds > 0 && !sc->paused && !sc->closed) {
+        sc->paused = 1;
+        arpc_poller_remove(srv.poller, sc->conn.s);
+    }
+    arpc_mutex_unlock(&srv.lock);
+}
+
+/* rx: a stream drained (or ended); read its connection again. */
+static void stream_resume(void *arg)
+{
+    struct srv_call *k = arg;
+    struct srv_conn *sc = k->sc;
+    arpc_mutex_lock(&srv.lock);
+    if (--sc->holds <= 0 && sc->paused && !sc->closed) {
+        sc->paused = 0;
+        arpc_poller_add(srv.poller, sc->conn.s, sc);
+    }
+    arpc_mutex_unlock(&srv.lock);
+}
+
+static void stream_on_data(void *arg)
+{
+    struct srv_call *k = arg;
+    if (k->pipes)
+        arpc_pipes_on_data(k->pipes);
+}
+
 static RPC_STATUS on_request(struct srv_conn *sc, const arpc_pdu *p)
 {
+    int first = (p->h.flags & ARPC_PFC_FIRST_FRAG) != 0;
     struct srv_pending *req = take_pending(sc, p->h.call_id);
-    if (p->h.flags & ARPC_PFC_FIRST_FRAG) {
+    if (!first && !req)
+        return stream_more(sc, p);
+    if (first && !req && streams_context(sc, p->u.request.context_id))
+        return stream_start(sc, p);
+    if (first) {
         if (req) {
             pending_free(req);
             return RPC_S_PROTOCOL_ERROR; /* a call id that is already arriving */
@@ -615,8 +844,6 @@ static RPC_STATUS on_request(struct srv_conn *sc, const arpc_pdu *p)
         req->object = p->u.request.object;
         req->drep = p->h.drep[0] | (uint32_t)p->h.drep[1] << 8 | (uint32_t)p->h.drep[2] << 16;
         arpc_reassembly_init(&req->data, limit, p->u.request.alloc_hint);
-    } else if (!req) {
-        return RPC_S_PROTOCOL_ERROR; /* a middle fragment of nothing */
     }
     if (!req->discarding) {
         RPC_STATUS st = arpc_reassembly_add(&req->data, p->stub, p->stub_len);
@@ -657,6 +884,9 @@ static void cancel_call(struct srv_conn *sc, uint32_t call_id, int orphaned)
         }
     arpc_mutex_unlock(&srv.lock);
     if (c) {
+        struct srv_call *k = arpc_call_lower(c);
+        if (orphaned && k->streaming)
+            arpc_rx_fail(&k->rx, RPC_S_CALL_CANCELLED); /* its client sends no more */
         arpc_call_server_cancelled(c);
         arpc_call_unref(c);
         return;
@@ -715,6 +945,92 @@ RPC_STATUS arpc_server_go_async(RPC_BINDING_HANDLE call, void (*reply)(arpc_ndr_
     *out = arpc_call_async(c);
     arpc_call_unref(c);
     return RPC_S_OK;
+}
+
+/* The streamed call a handle names (referenced), or NULL. */
+static arpc_call *streamed_call(RPC_BINDING_HANDLE h)
+{
+    arpc_call *c = arpc_call_lookup(h);
+    if (c && (c->hooks != &server_call_hooks || !((struct srv_call *)arpc_call_lower(c))->streaming)) {
+        arpc_call_unref(c);
+        c = NULL;
+    }
+    return c;
+}
+
+/* The stub's reader wants more of the request: exactly what it needs,
+ * in a buffer that keeps the stream's alignment (see arpc_ndr_reader). */
+static void stream_refill(arpc_ndr_reader *r, size_t need)
+{
+    struct srv_call *k = r->refill_ctx;
+    size_t tail = r->len - r->pos;
+    unsigned pad = (unsigned)((k->rx.offset - tail) % 8);
+    unsigned char *buf = malloc(pad + need);
+    if (!buf)
+        RpcRaiseException(RPC_S_OUT_OF_MEMORY);
+    memset(buf, 0, pad);
+    if (tail)
+        memcpy(buf + pad, r->data + r->pos, tail);
+    RPC_STATUS st = arpc_rx_take(&k->rx, buf + pad + tail, need - tail, 1);
+    if (st != RPC_S_OK) {
+        free(buf);
+        RpcRaiseException(st);
+    }
+    free(k->refill_buf);
+    k->refill_buf = buf;
+    r->data = buf;
+    r->len = pad + need;
+    r->pos = pad;
+}
+
+void arpc_server_stream_reader(RPC_BINDING_HANDLE call, arpc_ndr_reader *r)
+{
+    arpc_call *c = streamed_call(call);
+    if (!c)
+        return;
+    struct srv_call *k = arpc_call_lower(c);
+    r->refill = stream_refill;
+    r->refill_ctx = k;
+    r->stream_limit = k->iface->max_rpc_size;
+    arpc_call_unref(c);
+}
+
+/* A push or pull of an [async] manager failed: the call ends with a fault
+ * (nothing more for the manager to do, spec 2.7). */
+static void pipes_failed(void *lower, RPC_STATUS st)
+{
+    struct srv_call *k = lower;
+    if (arpc_call_server_claim(k->call)) {
+        send_fault(k->sc, k->call_id, k->context_id, st);
+        arpc_call_server_finish(k->call);
+    }
+}
+
+RPC_STATUS arpc_server_start_pipes(RPC_BINDING_HANDLE call, const arpc_pipe_param *params, unsigned n, int async)
+{
+    arpc_call *c = streamed_call(call);
+    if (!c)
+        return RPC_X_INVALID_PIPE_OBJECT; /* pipes on an interface that did not say so */
+    struct srv_call *k = arpc_call_lower(c);
+    RPC_STATUS st = k->pipes ? RPC_X_INVALID_PIPE_OBJECT : arpc_pipes_create(params, n, 0, async, &k->pipes);
+    if (st == RPC_S_OK) {
+        arpc_pipes_io io = {&k->rx, &k->tx, NULL, async ? pipes_failed : NULL, k};
+        arpc_pipes_start(k->pipes, c, &io);
+    }
+    arpc_call_unref(c);
+    return st;
+}
+
+RPC_STATUS arpc_server_pipes_done(RPC_BINDING_HANDLE call, unsigned *pad)
+{
+    arpc_call *c = streamed_call(call);
+    if (!c)
+        return RPC_X_INVALID_PIPE_OBJECT;
+    struct srv_call *k = arpc_call_lower(c);
+    RPC_STATUS st = k->pipes && arpc_pipes_all_ended(k->pipes) ? RPC_S_OK : RPC_X_PIPE_DISCIPLINE_ERROR;
+    *pad = (unsigned)(k->tx.offset % 8);
+    arpc_call_unref(c);
+    return st;
 }
 
 RPC_STATUS arpc_server_inq_call(RPC_BINDING_HANDLE h, arpc_server_call_info *out)
@@ -794,6 +1110,8 @@ static void io_main(void *unused)
                 continue;
             if (arpc_conn_pump(&sc->conn, on_fragment, sc) != RPC_S_OK)
                 conn_close(sc);
+            else
+                apply_holds(sc);
         }
     }
 }

@@ -4,6 +4,7 @@
 
 #include "platform.h"
 #include "arpc_ndr.h"
+#include "arpc_stub.h"
 
 /* RpcServerUseProtseq(Ep) in UTF-8; endpoint NULL or "" = dynamic. */
 RPC_STATUS arpc_server_use_protseq(const char *protseq, const char *endpoint);
@@ -29,5 +30,16 @@ RPC_STATUS arpc_server_inq_call(RPC_BINDING_HANDLE h, arpc_server_call_info *out
  * marshals through reply(); free_ctx(ctx) runs once when the call ends. */
 RPC_STATUS arpc_server_go_async(RPC_BINDING_HANDLE call, void (*reply)(arpc_ndr_writer *, void *, const void *),
                                 void (*free_ctx)(void *), void *ctx, size_t reply_size, PRPC_ASYNC_STATE *out);
+
+/* Calls of interfaces with pipes (their requests are streamed).  The
+ * stub's reader reads the request as it arrives (no-op for other calls). */
+void arpc_server_stream_reader(RPC_BINDING_HANDLE call, arpc_ndr_reader *r);
+/* Fill the manager's pipe structures: async (ASYNC_ ones) or classic.
+ * RPC_X_INVALID_PIPE_OBJECT if the call is not streamed (the interface
+ * does not have RPC_INTERFACE_HAS_PIPES) or has its pipes already. */
+RPC_STATUS arpc_server_start_pipes(RPC_BINDING_HANDLE call, const arpc_pipe_param *params, unsigned n, int async);
+/* A classic manager returned: RPC_X_PIPE_DISCIPLINE_ERROR unless every
+ * pipe ended; *pad is where the [out] parameters start modulo 8. */
+RPC_STATUS arpc_server_pipes_done(RPC_BINDING_HANDLE call, unsigned *pad);
 
 #endif /* ASYNCRPC_SHIM_SERVER_H */

@@ -103,14 +103,21 @@ ARPC_API void arpc_client_call_end(arpc_client_call *c)
 ARPC_API void arpc_server_call_begin(arpc_server_call *s, PRPC_MESSAGE msg)
 {
     s->msg = msg;
+    s->reply_pad = 0;
     arpc_ndr_reader_init(&s->r, msg->Buffer, msg->BufferLength, msg->DataRepresentation);
+    arpc_server_stream_reader(msg->Handle, &s->r);
     arpc_ndr_writer_init(&s->w);
 }
 
 ARPC_API void arpc_server_call_reply(arpc_server_call *s)
 {
     size_t len;
-    s->msg->Buffer = arpc_ndr_writer_take(&s->w, &len);
+    unsigned char *data = arpc_ndr_writer_take(&s->w, &len);
+    if (s->reply_pad) { /* alignment padding, not data (arpc_server_call_pipes_done) */
+        memmove(data, data + s->reply_pad, len - s->reply_pad);
+        len -= s->reply_pad;
+    }
+    s->msg->Buffer = data;
     s->msg->BufferLength = (unsigned int)len;
 }
 
@@ -138,7 +145,7 @@ ARPC_API void arpc_client_call_start_async(arpc_client_call *c, PRPC_ASYNC_STATE
         unsigned char *request = arpc_ndr_writer_take(&c->w, &len);
         /* Owns ctx from here, whatever happens. */
         st = arpc_client_async_send(b, c->msg.RpcInterfaceInformation, c->msg.ProcNum, request, len, pAsync,
-                                    reply_size, (RPC_STATUS(*)(void *, void *, void *))finish, ctx);
+                                    reply_size, (RPC_STATUS(*)(void *, void *, void *))finish, ctx, NULL);
         free(request);
         ctx = NULL;
     }

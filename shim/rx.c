@@ -1,0 +1,216 @@
+/* rx.c - see rx.h. */
+#include <stdlib.h>
+#include <string.h>
+#include <winerror.h>
+#include "rx.h"
+
+struct arpc_rx_chunk {
+    struct arpc_rx_chunk *next;
+    size_t len, pos;
+    unsigned char data[];
+};
+
+void arpc_rx_init(arpc_rx *rx, uint32_t drep, void (*resume)(void *), void (*on_data)(void *), void *ctx)
+{
+    memset(rx, 0, sizeof *rx);
+    arpc_mutex_init(&rx->lock);
+    arpc_cond_init(&rx->cond);
+    rx->drep = drep;
+    rx->resume = resume;
+    rx->on_data = on_data;
+    rx->ctx = ctx;
+}
+
+void arpc_rx_destroy(arpc_rx *rx)
+{
+    while (rx->head) {
+        struct arpc_rx_chunk *k = rx->head;
+        rx->head = k->next;
+        free(k);
+    }
+    arpc_cond_destroy(&rx->cond);
+    arpc_mutex_destroy(&rx->lock);
+}
+
+int arpc_rx_put(arpc_rx *rx, const void *data, size_t len, int last)
+{
+    struct arpc_rx_chunk *k = NULL;
+    if (len && !(k = malloc(sizeof *k + len))) {
+        arpc_rx_fail(rx, RPC_S_OUT_OF_MEMORY);
+        return 0;
+    }
+    arpc_mutex_lock(&rx->lock);
+    int fire = 0, hold = 0;
+    if (rx->error == RPC_S_OK && !rx->last) {
+        if (k) {
+            k->next = NULL;
+            k->len = len;
+            k->pos = 0;
+            memcpy(k->data, data, len);
+            if (rx->tail)
+                rx->tail->next = k;
+            else
+                rx->head = k;
+            rx->tail = k;
+            rx->queued += len;
+            k = NULL;
+        }
+        if (last)
+            rx->last = 1;
+        fire = rx->armed;
+        rx->armed = 0;
+        arpc_cond_broadcast(&rx->cond);
+        if (rx->queued > ARPC_RX_HIGH && !rx->holding && !rx->last)
+            hold = rx->holding = 1;
+    }
+    arpc_mutex_unlock(&rx->lock);
+    free(k);
+    if (fire && rx->on_data)
+        rx->on_data(rx->ctx);
+    return hold;
+}
+
+void arpc_rx_fail(arpc_rx *rx, RPC_STATUS st)
+{
+    arpc_mutex_lock(&rx->lock);
+    int was = rx->error != RPC_S_OK || (rx->last && !rx->queued);
+    if (!was)
+        rx->error = st;
+    int fire = rx->armed && !was;
+    rx->armed = 0;
+    int resume = rx->holding;
+    rx->holding = 0;
+    arpc_cond_broadcast(&rx->cond);
+    arpc_mutex_unlock(&rx->lock);
+    /* A producer held back must not stay so: its connection carries others. */
+    if (resume && rx->resume)
+        rx->resume(rx->ctx);
+    if (fire && rx->on_data)
+        rx->on_data(rx->ctx);
+}
+
+size_t arpc_rx_avail(arpc_rx *rx)
+{
+    arpc_mutex_lock(&rx->lock);
+    size_t n = rx->error == RPC_S_OK ? rx->queued : 0;
+    arpc_mutex_unlock(&rx->lock);
+    return n;
+}
+
+size_t arpc_rx_pad(arpc_rx *rx, unsigned a)
+{
+    arpc_mutex_lock(&rx->lock);
+    size_t pad = (size_t)((a - rx->offset % a) % a);
+    arpc_mutex_unlock(&rx->lock);
+    return pad;
+}
+
+/* Copy n bytes out of the queue (rx->lock held, n <= queued). */
+static void copy_out(arpc_rx *rx, unsigned char *dst, size_t n)
+{
+    rx->queued -= n;
+    rx->offset += n;
+    while (n) {
+        struct arpc_rx_chunk *k = rx->head;
+        size_t take = k->len - k->pos < n ? k->len - k->pos : n;
+        if (dst) {
+            memcpy(dst, k->data + k->pos, take);
+            dst += take;
+        }
+        k->pos += take;
+        n -= take;
+        if (k->pos == k->len) {
+            if (!(rx->head = k->next))
+                rx->tail = NULL;
+            free(k);
+        }
+    }
+}
+
+/* After taking: let a held producer go on (lock held; returns whether to call resume). */
+static int drained_locked(arpc_rx *rx)
+{
+    if (rx->holding && rx->queued < ARPC_RX_LOW) {
+        rx->holding = 0;
+        return 1;
+    }
+    return 0;
+}
+
+RPC_STATUS arpc_rx_take(arpc_rx *rx, void *dst, size_t n, int wait)
+{
+    RPC_STATUS st = RPC_S_OK;
+    arpc_mutex_lock(&rx->lock);
+    for (;;) {
+        if (rx->error != RPC_S_OK) {
+            st = rx->error;
+            break;
+        }
+        if (rx->queued >= n) {
+            copy_out(rx, dst, n);
+            break;
+        }
+        if (rx->last) {
+            st = RPC_X_BAD_STUB_DATA; /* the sender ended the stream mid-item */
+            break;
+        }
+        if (!wait) {
+            st = RPC_S_ASYNC_CALL_PENDING;
+            break;
+        }
+        arpc_cond_wait(&rx->cond, &rx->lock);
+    }
+    int resume = drained_locked(rx);
+    arpc_mutex_unlock(&rx->lock);
+    if (resume && rx->resume)
+        rx->resume(rx->ctx);
+    return st;
+}
+
+int arpc_rx_arm(arpc_rx *rx)
+{
+    arpc_mutex_lock(&rx->lock);
+    int arm = !rx->queued && !rx->last && rx->error == RPC_S_OK;
+    rx->armed = arm;
+    arpc_mutex_unlock(&rx->lock);
+    return arm;
+}
+
+RPC_STATUS arpc_rx_rest(arpc_rx *rx, int wait, unsigned char **buf, size_t *len, unsigned *pad)
+{
+    *buf = NULL;
+    *len = 0;
+    *pad = 0;
+    RPC_STATUS st = RPC_S_OK;
+    arpc_mutex_lock(&rx->lock);
+    while (rx->error == RPC_S_OK && !rx->last && wait)
+        arpc_cond_wait(&rx->cond, &rx->lock);
+    if (rx->error != RPC_S_OK) {
+        st = rx->error;
+    } else if (!rx->last) {
+        st = RPC_S_ASYNC_CALL_PENDING;
+    } else {
+        unsigned p = (unsigned)(rx->offset % 8);
+        size_t n = rx->queued;
+        unsigned char *b = malloc(p + n + 1);
+        if (!b) {
+            st = RPC_S_OUT_OF_MEMORY;
+        } else {
+            memset(b, 0, p);
+            copy_out(rx, b + p, n);
+            *buf = b;
+            *len = p + n;
+            *pad = p;
+        }
+    }
+    arpc_mutex_unlock(&rx->lock);
+    return st;
+}
+
+int arpc_rx_ended(arpc_rx *rx)
+{
+    arpc_mutex_lock(&rx->lock);
+    int e = rx->last && !rx->queued;
+    arpc_mutex_unlock(&rx->lock);
+    return e;
+}
