@@ -1,0 +1,24 @@
+/* The server side of wire_pipe.idl, shared by the pipe tests and servers. */
+#ifndef PIPE_MANAGER_H
+#define PIPE_MANAGER_H
+#include <windows.h>
+
+/* Misbehave modes: what the [async] manager does wrong, and the codes the
+ * runtime gave it (pipe_misbehave_result[0..1]) for the test to check. */
+enum {
+    MIS_COMPLETE_EARLY = 1,   /* RpcAsyncCompleteCall before draining [in] */
+    MIS_PUSH_BEFORE_DRAIN,    /* push [out] before the [in] pipe ended */
+    MIS_PULL_AFTER_END,       /* drain, then pull again */
+    MIS_ABORT_MID_PIPE,       /* push some, then RpcAsyncAbortCall(0x4D495342) */
+    MIS_PUSH_AFTER_END,       /* drain, push end, push again */
+    MIS_PULL_OUT_PIPE,        /* pull from the [out] pipe */
+    MIS_DOUBLE_PULL,          /* pull while a pull is pending */
+    MIS_NEVER_PULL            /* wait for the client to go away, then complete */
+};
+#define MIS_ABORT_CODE 0x4D495342
+extern volatile LONG pipe_misbehave_result[2];
+extern HANDLE pipe_misbehave_done;     /* set when a Misbehave manager has finished */
+/* Bytes of pattern the server consumed/produced, for the tests. */
+extern volatile LONG pipe_server_bytes;
+
+#endif
