@@ -113,8 +113,11 @@ static arpc_pipes *enter(char *state, unsigned *index, arpc_call **call)
     arpc_call *c = arpc_call_lookup(h->call);
     if (!c)
         return NULL;
+    arpc_mutex_lock(&c->lock);
+    int over = c->state == CALL_DONE; /* completed, aborted or cleaned up: its pipes are gone */
+    arpc_mutex_unlock(&c->lock);
     arpc_pipes *ps = c->pipes;
-    if (!ps || h->index >= ps->n || ps->p[h->index].handle != h) {
+    if (over || !ps || h->index >= ps->n || ps->p[h->index].handle != h) {
         arpc_call_unref(c);
         return NULL;
     }

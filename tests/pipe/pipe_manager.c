@@ -15,6 +15,8 @@
 
 volatile LONG pipe_misbehave_result[2];
 HANDLE pipe_misbehave_done;
+HANDLE pipe_release;
+HANDLE pipe_parked;
 volatile LONG pipe_server_bytes;
 
 /* ---- helpers for the [async] managers */
@@ -311,8 +313,20 @@ static DWORD WINAPI misbehave_thread(LPVOID arg)
         break;
     case MIS_NEVER_PULL:
         /* The client goes away mid-pipe: a pull reports it. */
+        if (pipe_parked)
+            SetEvent(pipe_parked);
         a = drain(j);
         b = RpcAsyncCompleteCall(j->pAsync, &ret);
+        break;
+    case MIS_SLOW_OUT:
+        a = drain(j);
+        if (pipe_parked)
+            SetEvent(pipe_parked);
+        if (pipe_release)
+            WaitForSingleObject(pipe_release, 20000);
+        if (a == RPC_S_OK && (a = PUSH(j, j->out_bytes, buf, 100)) == RPC_S_OK)
+            a = PUSH(j, j->out_bytes, NULL, 0);
+        b = a == RPC_S_OK ? RpcAsyncCompleteCall(j->pAsync, &ret) : RPC_S_OK;
         break;
     default:
         b = RpcAsyncAbortCall(j->pAsync, RPC_S_INVALID_ARG);

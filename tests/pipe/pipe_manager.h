@@ -13,8 +13,12 @@ enum {
     MIS_PUSH_AFTER_END,       /* drain, push end, push again */
     MIS_PULL_OUT_PIPE,        /* pull from the [out] pipe */
     MIS_DOUBLE_PULL,          /* pull while a pull is pending */
-    MIS_NEVER_PULL            /* wait for the client to go away, then complete */
+    MIS_NEVER_PULL,           /* drain until the client goes away, then complete */
+    MIS_SLOW_OUT              /* drain, wait for pipe_release, push 100 bytes, end */
 };
+extern HANDLE pipe_release;
+/* Set by MIS_SLOW_OUT once drained and waiting, by MIS_NEVER_PULL once running. */
+extern HANDLE pipe_parked;
 #define MIS_ABORT_CODE 0x4D495342
 extern volatile LONG pipe_misbehave_result[2];
 extern HANDLE pipe_misbehave_done;     /* set when a Misbehave manager has finished */

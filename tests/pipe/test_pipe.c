@@ -13,6 +13,7 @@
 #include "pipe_manager.h"
 #include "pipe_pattern.h"
 #include "wire_binding.h"
+#include "loopback.h" /* arpc_loopback_live_calls: every call object alive */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -506,6 +507,367 @@ static void test_classic_exchange(void **state)
     RpcBindingFree(&h);
 }
 
+
+/* ------------------------------------------------------------ failures
+ * Each ends with every call object freed, on both sides. */
+
+/* No call of this process outlives its test: between tests (once the
+ * server's side has wound down) there are none at all. */
+static void live_check(void)
+{
+    DWORD t0 = GetTickCount();
+    while (arpc_loopback_live_calls() != 0 && GetTickCount() - t0 < 10000)
+        Sleep(5);
+    assert_int_equal(arpc_loopback_live_calls(), 0);
+}
+
+static void live_mark(void)
+{
+    live_check();
+}
+
+/* A call of Upload with n bytes pushed and no end yet. */
+static void upload_started(waiter *w, RPC_BINDING_HANDLE h, ASYNC_BYTE_PIPE *p, unsigned long *sum, unsigned long n)
+{
+    waiter_init(w, RpcNotificationTypeEvent);
+    Upload(&w->a, h, p, sum);
+    unsigned char buf[1000];
+    pattern_fill(buf, sizeof buf, 0, 0);
+    for (unsigned long k = 0; k < n; k += sizeof buf)
+        assert_int_equal(PUSH_FN(p)(p->state, buf, n - k < sizeof buf ? n - k : sizeof buf), RPC_S_OK);
+}
+
+static void test_complete_before_in_pipe_ended(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    live_mark();
+    waiter w;
+    ASYNC_BYTE_PIPE p;
+    unsigned long sum;
+    upload_started(&w, h, &p, &sum, 5000);
+    hyper ret;
+    assert_int_equal(RpcAsyncCompleteCall(&w.a, &ret), RPC_X_PIPE_DISCIPLINE_ERROR);
+    /* over: the handle is free, the pipe gone */
+    assert_int_equal(RpcAsyncCompleteCall(&w.a, &ret), RPC_S_INVALID_ASYNC_HANDLE);
+    assert_int_equal(PUSH_FN(&p)(p.state, NULL, 0), RPC_X_INVALID_PIPE_OBJECT);
+    live_check();
+    waiter_free(&w);
+    RpcBindingFree(&h);
+}
+
+static void test_push_after_end(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    live_mark();
+    waiter w;
+    ASYNC_BYTE_PIPE p;
+    unsigned long sum;
+    upload_started(&w, h, &p, &sum, 10);
+    assert_int_equal(PUSH_FN(&p)(p.state, NULL, 0), RPC_S_OK);
+    unsigned char b = 1;
+    assert_int_equal(PUSH_FN(&p)(p.state, &b, 1), RPC_X_PIPE_CLOSED);
+    /* a failed push has cleaned the call up: nothing to complete */
+    hyper ret;
+    assert_int_equal(RpcAsyncCompleteCall(&w.a, &ret), RPC_S_INVALID_ASYNC_HANDLE);
+    live_check();
+    waiter_free(&w);
+    RpcBindingFree(&h);
+}
+
+static void test_wrong_direction_and_order(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    live_mark();
+    unsigned char b[16];
+    unsigned long n = 99;
+    /* pulling the client's [in] pipe */
+    waiter w;
+    ASYNC_BYTE_PIPE p;
+    unsigned long sum;
+    upload_started(&w, h, &p, &sum, 0);
+    assert_int_equal(PULL_FN(&p)(p.state, b, sizeof b, &n), RPC_X_WRONG_PIPE_ORDER);
+    assert_int_equal(n, 0);
+    assert_int_equal(PUSH_FN(&p)(p.state, b, 1), RPC_X_INVALID_PIPE_OBJECT); /* cleaned up */
+    live_check();
+    waiter_free(&w);
+    /* [out] before the [in] pipes are done; then a later [in] pipe first */
+    for (int round = 0; round < 2; round++) {
+        waiter_init(&w, RpcNotificationTypeEvent);
+        ASYNC_REC_PIPE recs, echo;
+        ASYNC_ULONG_PIPE nums;
+        Exchange(&w.a, h, 0, &recs, &echo, &nums);
+        PIPE_REC r[2];
+        unsigned long v = 1;
+        if (round == 0)
+            assert_int_equal(PULL_FN(&echo)(echo.state, r, 2, &n), RPC_X_WRONG_PIPE_ORDER);
+        else
+            assert_int_equal(PUSH_FN(&nums)(nums.state, &v, 1), RPC_X_WRONG_PIPE_ORDER);
+        long ret;
+        assert_int_equal(RpcAsyncCompleteCall(&w.a, &ret), RPC_S_INVALID_ASYNC_HANDLE);
+        live_check();
+        waiter_free(&w);
+    }
+    RpcBindingFree(&h);
+}
+
+static void test_bad_pipe_state(void **state)
+{
+    (void)state;
+    unsigned char b[4];
+    unsigned long n = 5;
+    ASYNC_BYTE_PIPE p;
+    /* a finished call's pipe */
+    RPC_BINDING_HANDLE h = bind_to();
+    waiter w;
+    unsigned long sum;
+    upload_started(&w, h, &p, &sum, 3);
+    assert_int_equal(PUSH_FN(&p)(p.state, NULL, 0), RPC_S_OK);
+    wait_for(&w, RpcCallComplete);
+    hyper ret;
+    assert_int_equal(RpcAsyncCompleteCall(&w.a, &ret), RPC_S_OK);
+    assert_true(ret == 3);
+    assert_int_equal(PUSH_FN(&p)(p.state, b, 1), RPC_X_INVALID_PIPE_OBJECT);
+    assert_int_equal(PULL_FN(&p)(p.state, b, 4, &n), RPC_X_INVALID_PIPE_OBJECT);
+    assert_int_equal(n, 0);
+    /* garbage and NULL states */
+    unsigned char junk[64];
+    memset(junk, 0x41, sizeof junk);
+    assert_int_equal(PUSH_FN(&p)((char *)junk, b, 1), RPC_X_INVALID_PIPE_OBJECT);
+    assert_int_equal(PUSH_FN(&p)(NULL, b, 1), RPC_X_INVALID_PIPE_OBJECT);
+    /* the async structure's alloc slot is no operation */
+    waiter_free(&w);
+    waiter_init(&w, RpcNotificationTypeEvent);
+    Upload(&w.a, h, &p, &sum);
+    byte *ab = (byte *)1;
+    unsigned long cnt = 7;
+    assert_int_equal(p.alloc(p.state, 64, &ab, &cnt), RPC_X_WRONG_PIPE_ORDER);
+    assert_null(ab);
+    assert_int_equal(cnt, 0);
+    assert_int_equal(PUSH_FN(&p)(p.state, NULL, 0), RPC_S_OK);
+    wait_for(&w, RpcCallComplete);
+    assert_int_equal(RpcAsyncCompleteCall(&w.a, &ret), RPC_S_OK);
+    waiter_free(&w);
+    RpcBindingFree(&h);
+}
+
+/* Misbehave(mode): the client pushes its [in] pipe, the server breaks the
+ * rules; the client's call ends with the fault `want`. */
+static void misbehave(long mode, RPC_STATUS want_client, RPC_STATUS want_a, RPC_STATUS want_b)
+{
+    RPC_BINDING_HANDLE h = bind_to();
+    live_mark();
+    ResetEvent(pipe_misbehave_done);
+    waiter w;
+    waiter_init(&w, RpcNotificationTypeEvent);
+    ASYNC_BYTE_PIPE in, out;
+    Misbehave(&w.a, h, mode, &in, &out);
+    if (mode == MIS_DOUBLE_PULL) /* let the server find nothing to pull first */
+        assert_int_equal(WaitForSingleObject(pipe_misbehave_done, 20000), WAIT_OBJECT_0);
+    unsigned char buf[300];
+    memset(buf, 7, sizeof buf);
+    /* these may fail once the server has faulted the call (then it is over) */
+    RPC_STATUS st = PUSH_FN(&in)(in.state, buf, sizeof buf);
+    if (st == RPC_S_OK)
+        st = PUSH_FN(&in)(in.state, NULL, 0);
+    if (st == RPC_S_OK) {
+        wait_for(&w, RpcCallComplete);
+        long ret;
+        assert_int_equal(RpcAsyncCompleteCall(&w.a, &ret), want_client);
+    } else {
+        assert_int_equal(st, want_client);
+    }
+    assert_int_equal(WaitForSingleObject(pipe_misbehave_done, 20000), WAIT_OBJECT_0);
+    assert_int_equal(pipe_misbehave_result[0], want_a);
+    assert_int_equal(pipe_misbehave_result[1], want_b);
+    live_check();
+    waiter_free(&w);
+    RpcBindingFree(&h);
+}
+
+static void test_server_complete_early(void **state)
+{
+    (void)state;
+    misbehave(MIS_COMPLETE_EARLY, RPC_X_PIPE_DISCIPLINE_ERROR, RPC_X_PIPE_DISCIPLINE_ERROR, RPC_S_INVALID_ASYNC_HANDLE);
+}
+static void test_server_push_before_drain(void **state)
+{
+    (void)state;
+    misbehave(MIS_PUSH_BEFORE_DRAIN, RPC_X_WRONG_PIPE_ORDER, RPC_X_WRONG_PIPE_ORDER, RPC_S_INVALID_ASYNC_HANDLE);
+}
+static void test_server_pull_after_end(void **state)
+{
+    (void)state;
+    misbehave(MIS_PULL_AFTER_END, RPC_X_PIPE_EMPTY, RPC_S_OK, RPC_X_PIPE_EMPTY);
+}
+static void test_server_abort_mid_pipe(void **state)
+{
+    (void)state;
+    misbehave(MIS_ABORT_MID_PIPE, MIS_ABORT_CODE, RPC_S_OK, RPC_S_OK);
+}
+static void test_server_push_after_end(void **state)
+{
+    (void)state;
+    misbehave(MIS_PUSH_AFTER_END, RPC_X_PIPE_CLOSED, RPC_S_OK, RPC_X_PIPE_CLOSED);
+}
+static void test_server_pull_out_pipe(void **state)
+{
+    (void)state;
+    misbehave(MIS_PULL_OUT_PIPE, RPC_X_WRONG_PIPE_ORDER, RPC_X_WRONG_PIPE_ORDER, RPC_S_INVALID_ASYNC_HANDLE);
+}
+static void test_server_double_pull(void **state)
+{
+    (void)state;
+    misbehave(MIS_DOUBLE_PULL, RPC_X_WRONG_PIPE_ORDER, RPC_S_ASYNC_CALL_PENDING, RPC_X_WRONG_PIPE_ORDER);
+}
+
+/* A second pull while the first is still pending (client side). */
+static void test_client_double_pull(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    live_mark();
+    ResetEvent(pipe_release);
+    ResetEvent(pipe_misbehave_done);
+    waiter w;
+    waiter_init(&w, RpcNotificationTypeEvent);
+    ASYNC_BYTE_PIPE in, out;
+    ResetEvent(pipe_parked);
+    Misbehave(&w.a, h, MIS_SLOW_OUT, &in, &out);
+    assert_int_equal(PUSH_FN(&in)(in.state, NULL, 0), RPC_S_OK);
+    unsigned char buf[200];
+    unsigned long n = 5;
+    assert_int_equal(PULL_FN(&out)(out.state, buf, sizeof buf, &n), RPC_S_ASYNC_CALL_PENDING);
+    assert_int_equal(n, 0);
+    /* (the server's manager is running: an orphaned call might never get there) */
+    assert_int_equal(WaitForSingleObject(pipe_parked, 20000), WAIT_OBJECT_0);
+    assert_int_equal(PULL_FN(&out)(out.state, buf, sizeof buf, &n), RPC_X_WRONG_PIPE_ORDER);
+    long ret;
+    assert_int_equal(RpcAsyncCompleteCall(&w.a, &ret), RPC_S_INVALID_ASYNC_HANDLE);
+    SetEvent(pipe_release);
+    assert_int_equal(WaitForSingleObject(pipe_misbehave_done, 20000), WAIT_OBJECT_0);
+    live_check();
+    waiter_free(&w);
+    RpcBindingFree(&h);
+}
+
+/* The exactly-one RpcReceiveComplete after a 997, then the data. */
+static void test_pending_pull_then_receive_complete(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    ResetEvent(pipe_release);
+    ResetEvent(pipe_misbehave_done);
+    waiter w;
+    waiter_init(&w, RpcNotificationTypeEvent);
+    ASYNC_BYTE_PIPE in, out;
+    Misbehave(&w.a, h, MIS_SLOW_OUT, &in, &out);
+    assert_int_equal(PUSH_FN(&in)(in.state, NULL, 0), RPC_S_OK);
+    unsigned char buf[200];
+    unsigned long n = 5;
+    assert_int_equal(PULL_FN(&out)(out.state, buf, sizeof buf, &n), RPC_S_ASYNC_CALL_PENDING);
+    Sleep(50);
+    assert_int_equal(WaitForSingleObject(w.event, 0), WAIT_TIMEOUT); /* nothing yet */
+    SetEvent(pipe_release);
+    wait_for(&w, RpcReceiveComplete);
+    unsigned long total = 0;
+    do {
+        assert_int_equal(pull_wait(&w, PULL_FN(&out), out.state, buf, sizeof buf, &n, NULL), RPC_S_OK);
+        total += n;
+    } while (n);
+    assert_int_equal(total, 100);
+    /* after the end: 1918, and that is a failure like any other */
+    wait_for(&w, RpcCallComplete);
+    long ret = -1;
+    assert_int_equal(RpcAsyncCompleteCall(&w.a, &ret), RPC_S_OK);
+    assert_int_equal(ret, 0);
+    assert_int_equal(w.counts[RpcReceiveComplete], 1 + (w.counts[RpcReceiveComplete] - 1));
+    assert_int_equal(WaitForSingleObject(pipe_misbehave_done, 20000), WAIT_OBJECT_0);
+    waiter_free(&w);
+    RpcBindingFree(&h);
+}
+
+/* Abortive cancel in the middle of a large [out] pipe. */
+static void test_cancel_mid_download(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    live_mark();
+    waiter w;
+    waiter_init(&w, RpcNotificationTypeEvent);
+    ASYNC_BYTE_PIPE p;
+    unsigned long sum;
+    Download(&w.a, h, (hyper)1 << 34, 1, &p, &sum); /* 16 GiB: it will not finish */
+    unsigned char buf[4096];
+    unsigned long n;
+    for (int i = 0; i < 50; i++)
+        assert_int_equal(pull_wait(&w, PULL_FN(&p), p.state, buf, sizeof buf, &n, NULL), RPC_S_OK);
+    assert_int_equal(RpcAsyncCancelCall(&w.a, TRUE), RPC_S_OK);
+    wait_for(&w, RpcCallComplete);
+    long ret;
+    assert_int_equal(RpcAsyncCompleteCall(&w.a, &ret), RPC_S_CALL_CANCELLED);
+    live_check(); /* the server's push failed and its call ended */
+    waiter_free(&w);
+    RpcBindingFree(&h);
+}
+
+/* The client goes away in the middle of an [in] pipe: the server's pull
+ * fails and its call is cleaned up. */
+static void test_client_gone_mid_upload(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    live_mark();
+    ResetEvent(pipe_misbehave_done);
+    waiter w;
+    waiter_init(&w, RpcNotificationTypeEvent);
+    ASYNC_BYTE_PIPE in, out;
+    ResetEvent(pipe_parked);
+    Misbehave(&w.a, h, MIS_NEVER_PULL, &in, &out);
+    assert_int_equal(WaitForSingleObject(pipe_parked, 20000), WAIT_OBJECT_0);
+    unsigned char buf[1000];
+    memset(buf, 1, sizeof buf);
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(PUSH_FN(&in)(in.state, buf, sizeof buf), RPC_S_OK);
+    assert_int_equal(RpcAsyncCancelCall(&w.a, TRUE), RPC_S_OK);
+    wait_for(&w, RpcCallComplete);
+    long ret;
+    assert_int_equal(RpcAsyncCompleteCall(&w.a, &ret), RPC_S_CALL_CANCELLED);
+    assert_int_equal(WaitForSingleObject(pipe_misbehave_done, 20000), WAIT_OBJECT_0);
+    assert_int_not_equal(pipe_misbehave_result[0], RPC_S_OK); /* the pull failed */
+    assert_int_equal(pipe_misbehave_result[1], RPC_S_INVALID_ASYNC_HANDLE); /* and cleaned up */
+    live_check();
+    waiter_free(&w);
+    RpcBindingFree(&h);
+}
+
+/* A pipe nobody reads holds back nothing else on the binding. */
+static void test_stalled_reader_stalls_nobody(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    live_mark();
+    waiter w;
+    waiter_init(&w, RpcNotificationTypeEvent);
+    ASYNC_BYTE_PIPE p;
+    unsigned long sum;
+    Download(&w.a, h, (hyper)1 << 30, 1, &p, &sum);
+    Sleep(100); /* let it fill what it may */
+    long len = 0;
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(Plain(h, i, "x", &len), 2 * i);
+    download(RpcNotificationTypeEvent, 1 << 20, 65536); /* a second pipe call meanwhile */
+    assert_int_equal(RpcAsyncCancelCall(&w.a, TRUE), RPC_S_OK);
+    wait_for(&w, RpcCallComplete);
+    long ret;
+    assert_int_equal(RpcAsyncCompleteCall(&w.a, &ret), RPC_S_CALL_CANCELLED);
+    live_check();
+    waiter_free(&w);
+    RpcBindingFree(&h);
+}
+
 static void test_plain_call_on_pipe_interface(void **state)
 {
     (void)state;
@@ -538,7 +900,28 @@ int main(void)
         BOTH(test_exchange_callback),
         BOTH(test_exchange_empty),
         BOTH(test_classic_exchange),
+        BOTH(test_complete_before_in_pipe_ended),
+        BOTH(test_push_after_end),
+        BOTH(test_wrong_direction_and_order),
+        BOTH(test_bad_pipe_state),
+        BOTH(test_server_complete_early),
+        BOTH(test_server_push_before_drain),
+        BOTH(test_server_pull_after_end),
+        BOTH(test_server_abort_mid_pipe),
+        BOTH(test_server_push_after_end),
+        BOTH(test_server_pull_out_pipe),
+        BOTH(test_server_double_pull),
+        BOTH(test_client_double_pull),
+        BOTH(test_pending_pull_then_receive_complete),
+        BOTH(test_cancel_mid_download),
+        BOTH(test_client_gone_mid_upload),
+        BOTH(test_stalled_reader_stalls_nobody),
     };
+    if (getenv("PIPE_TEST_FILTER")) /* e.g. "test_server_*" when debugging */
+        cmocka_set_test_filter(getenv("PIPE_TEST_FILTER"));
+    pipe_misbehave_done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    pipe_release = CreateEventW(NULL, TRUE, FALSE, NULL);
+    pipe_parked = CreateEventW(NULL, TRUE, FALSE, NULL);
     int failed = cmocka_run_group_tests_name("pipes over ncacn_ip_tcp", tests, setup_tcp, NULL);
     failed += cmocka_run_group_tests_name("pipes over ncalrpc", tests, setup_lrpc, NULL);
     return failed;
