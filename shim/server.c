@@ -23,7 +23,16 @@
  * the I/O thread stops reading a connection while one of its streams is
  * full.  The response goes out as the manager pushes (arpc_tx), then the
  * non-pipe [out] data.  Fragments still arriving for a streamed call that
- * has ended are dropped up to its last one. */
+ * has ended are dropped up to its last one.
+ *
+ * Causal ordering (spec 2.8): the calls of one connection are dispatched
+ * one after another, in the order they arrived - an [async] manager that
+ * returns at once lets the next one in at once, and the calls then run
+ * side by side.  A client's calls from one thread on one binding share a
+ * connection and so reach their managers in the order they were made.
+ * A classic pipe manager holds its connection's queue while it runs: our
+ * client gives each pipe call a connection of its own (a client that
+ * multiplexed a pipe call with others would see them wait for it). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +96,8 @@ struct srv_conn {
     int n_pending;
     struct srv_call *active;         /* calls being served (srv.lock) */
     int holds, paused;               /* streams asking not to read (srv.lock) */
+    struct srv_call *runq, *runq_tail; /* calls to dispatch, in arrival order (srv.lock) */
+    int running;                     /* a worker is dispatching them */
     struct srv_swallow *swallow;     /* ended streamed calls still arriving (srv.lock) */
 };
 
@@ -97,6 +108,7 @@ struct srv_swallow {
 
 struct srv_call {                    /* a request being served */
     struct srv_call *next_active;
+    struct srv_call *next_run;       /* the connection's dispatch queue (srv.lock) */
     arpc_call *call;
     struct srv_conn *sc;
     struct srv_if *iface;
@@ -639,11 +651,52 @@ static RPC_STATUS new_call(struct srv_conn *sc, struct srv_if *iface, struct srv
 }
 
 /* Run the call on a worker; on failure it is answered with a fault. */
+/* A worker dispatching a connection's calls in order until none is left. */
+static void run_queue(void *arg)
+{
+    struct srv_conn *sc = arg;
+    for (;;) {
+        arpc_mutex_lock(&srv.lock);
+        struct srv_call *k = sc->runq;
+        if (k && !(sc->runq = k->next_run))
+            sc->runq_tail = NULL;
+        if (!k)
+            sc->running = 0;
+        arpc_mutex_unlock(&srv.lock);
+        if (!k)
+            break;
+        serve(k->call);
+    }
+    conn_unref(sc);
+}
+
+/* Run the call on a worker, in order behind the connection's other calls;
+ * on failure it is answered with a fault. */
 static void submit(struct srv_conn *sc, struct srv_call *k)
 {
-    RPC_STATUS st = arpc_workq_submit(serve, k->call);
+    arpc_mutex_lock(&srv.lock);
+    if (sc->runq_tail)
+        sc->runq_tail->next_run = k;
+    else
+        sc->runq = k;
+    sc->runq_tail = k;
+    int start = !sc->running;
+    if (start) {
+        sc->running = 1;
+        sc->refs++;
+    }
+    arpc_mutex_unlock(&srv.lock);
+    if (!start)
+        return;
+    RPC_STATUS st = arpc_workq_submit(run_queue, sc);
     if (st == RPC_S_OK)
         return;
+    /* Not running, the queue held only k. */
+    arpc_mutex_lock(&srv.lock);
+    sc->runq = sc->runq_tail = NULL;
+    sc->running = 0;
+    sc->refs--; /* the I/O thread still holds one */
+    arpc_mutex_unlock(&srv.lock);
     /* The call object owns k now: abandoning it runs the destroy hook. */
     io_send_fault(sc, k->call_id, k->context_id, st);
     arpc_call_server_abandon(k->call);

@@ -356,6 +356,40 @@ void s_Misbehave(PRPC_ASYNC_STATE pAsync, handle_t h, long mode, ASYNC_BYTE_PIPE
     run(j, misbehave_thread);
 }
 
+/* ---- Ping: no pipes; held and completed together when asked */
+
+volatile LONG ping_log_count;
+LONG ping_log[PING_LOG_MAX];
+
+#define GATHER_MAX 4096
+static struct {
+    PRPC_ASYNC_STATE a;
+    long v;
+} gathered[GATHER_MAX];
+static volatile LONG gather_taken, gather_written;
+
+void s_Ping(PRPC_ASYNC_STATE pAsync, handle_t h, long v, long gather, long *out)
+{
+    (void)h;
+    LONG i = InterlockedIncrement(&ping_log_count) - 1;
+    if (i < PING_LOG_MAX)
+        ping_log[i] = v;
+    *out = 2 * v + 1;
+    if (gather <= 0 || gather > GATHER_MAX) {
+        RpcAsyncCompleteCall(pAsync, &v);
+        return;
+    }
+    LONG slot = InterlockedIncrement(&gather_taken) - 1;
+    gathered[slot].a = pAsync;
+    gathered[slot].v = v;
+    if (InterlockedIncrement(&gather_written) < gather)
+        return; /* held: the last one to arrive completes them all */
+    InterlockedExchange(&gather_taken, 0);
+    InterlockedExchange(&gather_written, 0);
+    for (long k = gather - 1; k >= 0; k--)
+        RpcAsyncCompleteCall(gathered[k].a, &gathered[k].v);
+}
+
 /* ---- classic pipes: the runtime's pull and push, errors raised */
 
 long s_SyncDownload(handle_t h, hyper size, unsigned long seed, BYTE_PIPE *data)

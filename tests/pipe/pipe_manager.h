@@ -25,4 +25,9 @@ extern HANDLE pipe_misbehave_done;     /* set when a Misbehave manager has finis
 /* Bytes of pattern the server consumed/produced, for the tests. */
 extern volatile LONG pipe_server_bytes;
 
+/* Ping: the v of every call in the order the managers were entered. */
+#define PING_LOG_MAX 4096
+extern volatile LONG ping_log_count;
+extern LONG ping_log[PING_LOG_MAX];
+
 #endif

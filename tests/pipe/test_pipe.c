@@ -868,6 +868,79 @@ static void test_stalled_reader_stalls_nobody(void **state)
     RpcBindingFree(&h);
 }
 
+
+/* ------------------------------------------------------------ causal ordering */
+
+/* n async Pings from this thread on one binding, all outstanding at once
+ * (gather: the server holds them until all are in); every one completes
+ * exactly once with its own results.  Returns whether the server's
+ * managers saw them in the order they were made. */
+static int pings(RPC_BINDING_HANDLE h, int n, int gather)
+{
+    RPC_ASYNC_STATE *a = calloc((size_t)n, sizeof *a);
+    long *out = calloc((size_t)n, sizeof *out);
+    int *seen = calloc((size_t)n, sizeof *seen);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    InterlockedExchange(&ping_log_count, 0);
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(RpcAsyncInitializeHandle(&a[i], sizeof a[i]), RPC_S_OK);
+        a[i].NotificationType = RpcNotificationTypeIoc;
+        a[i].u.IOC.hIOPort = port;
+        a[i].u.IOC.dwCompletionKey = (ULONG_PTR)i;
+        a[i].u.IOC.lpOverlapped = (LPOVERLAPPED)&a[i];
+        Ping(&a[i], h, 1000 + i, gather ? n : 0, &out[i]);
+    }
+    for (int k = 0; k < n; k++) {
+        DWORD bytes;
+        ULONG_PTR key;
+        LPOVERLAPPED ov;
+        assert_true(GetQueuedCompletionStatus(port, &bytes, &key, &ov, 20000));
+        assert_true(key < (ULONG_PTR)n);
+        assert_ptr_equal(ov, &a[key]);
+        assert_int_equal(a[key].Event, RpcCallComplete);
+        assert_int_equal(seen[key]++, 0); /* exactly once */
+        long ret = -1;
+        assert_int_equal(RpcAsyncCompleteCall(&a[key], &ret), RPC_S_OK);
+        assert_int_equal(ret, 1000 + (long)key);
+        assert_int_equal(out[key], 2 * (1000 + (long)key) + 1);
+    }
+    DWORD bytes;
+    ULONG_PTR key;
+    LPOVERLAPPED ov;
+    assert_false(GetQueuedCompletionStatus(port, &bytes, &key, &ov, 50)); /* nothing more */
+    assert_int_equal(ping_log_count, n);
+    int in_order = 1;
+    for (int i = 0; i < n; i++)
+        in_order &= ping_log[i] == 1000 + i;
+    CloseHandle(port);
+    free(a);
+    free(out);
+    free(seen);
+    return in_order;
+}
+
+static void test_causal_order(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    for (int round = 0; round < 3; round++)
+        assert_true(pings(h, 300, 0));
+    assert_true(pings(h, 500, 1)); /* 500 held at once, completed last first */
+    RpcBindingFree(&h);
+}
+
+static void test_noncausal_binding(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    assert_int_equal(RpcBindingSetOption(h, RPC_C_OPT_BINDING_NONCAUSAL, TRUE), RPC_S_OK);
+    ULONG_PTR v = 0;
+    assert_int_equal(RpcBindingInqOption(h, RPC_C_OPT_BINDING_NONCAUSAL, &v), RPC_S_OK);
+    assert_int_equal(v, TRUE);
+    pings(h, 300, 1); /* order not promised; every call still right, once */
+    RpcBindingFree(&h);
+}
+
 static void test_plain_call_on_pipe_interface(void **state)
 {
     (void)state;
@@ -916,6 +989,8 @@ int main(void)
         BOTH(test_cancel_mid_download),
         BOTH(test_client_gone_mid_upload),
         BOTH(test_stalled_reader_stalls_nobody),
+        BOTH(test_causal_order),
+        BOTH(test_noncausal_binding),
     };
     if (getenv("PIPE_TEST_FILTER")) /* e.g. "test_server_*" when debugging */
         cmocka_set_test_filter(getenv("PIPE_TEST_FILTER"));
