@@ -308,10 +308,79 @@ static int do_sync(RPC_BINDING_HANDLE h, LONGLONG size, int up, uint32_t want, L
     return s.pos != size || s.ends != 1 || ret != (size & 0x7fffffff) || s.sum != want;
 }
 
+/* n concurrent [async] Ping calls on one binding: the server holds them
+ * until all n are in, then completes them last first.  Each must complete
+ * exactly once (one IOC packet) with its own results. */
+static int do_calls(RPC_BINDING_HANDLE h, long n, LONGLONG *moved)
+{
+    RPC_ASYNC_STATE *a = calloc((size_t)n, sizeof *a);
+    long *out = calloc((size_t)n, sizeof *out);
+    int *seen = calloc((size_t)n, sizeof *seen);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    int bad = !a || !out || !seen || !port;
+    long started = 0;
+    for (long i = 0; i < n && !bad; i++) {
+        RpcAsyncInitializeHandle(&a[i], sizeof a[i]);
+        a[i].NotificationType = RpcNotificationTypeIoc;
+        a[i].u.IOC.hIOPort = port;
+        a[i].u.IOC.dwCompletionKey = (ULONG_PTR)i;
+        a[i].u.IOC.lpOverlapped = (LPOVERLAPPED)&a[i];
+        RpcTryExcept {
+            Ping(&a[i], h, 7 * i, n, &out[i]);
+            started++;
+        } RpcExcept(1) {
+            fprintf(stderr, "calls: Ping %ld raised %lu\n", i, (unsigned long)RpcExceptionCode());
+            bad = 1;
+        } RpcEndExcept
+    }
+    long done = 0;
+    while (!bad && done < started) {
+        DWORD bytes;
+        ULONG_PTR key;
+        LPOVERLAPPED ov;
+        if (!GetQueuedCompletionStatus(port, &bytes, &key, &ov, 30000)) {
+            fprintf(stderr, "calls: %ld of %ld completed, then nothing\n", done, started);
+            bad = 1;
+            break;
+        }
+        if (key >= (ULONG_PTR)n || ov != (LPOVERLAPPED)&a[key] || seen[key]++ || a[key].Event != RpcCallComplete) {
+            fprintf(stderr, "calls: bad or repeated notification for %lu\n", (unsigned long)key);
+            bad = 1;
+            break;
+        }
+        long ret = -1;
+        RPC_STATUS st = RpcAsyncCompleteCall(&a[key], &ret);
+        if (st != RPC_S_OK || ret != 7 * (long)key || out[key] != 14 * (long)key + 1) {
+            fprintf(stderr, "calls: call %lu: status %ld, returned %ld, out %ld\n", (unsigned long)key, (long)st,
+                    ret, out[key]);
+            bad = 1;
+        }
+        done++;
+    }
+    if (!bad) { /* and not one notification more */
+        DWORD bytes;
+        ULONG_PTR key;
+        LPOVERLAPPED ov;
+        if (GetQueuedCompletionStatus(port, &bytes, &key, &ov, 100)) {
+            fprintf(stderr, "calls: a notification too many\n");
+            bad = 1;
+        }
+    }
+    printf("calls: %ld concurrent async calls, %ld completed exactly once\n", started, done);
+    *moved = done;
+    if (port)
+        CloseHandle(port);
+    free(a);
+    free(out);
+    free(seen);
+    return bad;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 5) {
-        fprintf(stderr, "usage: pipe_client PROTSEQ ENDPOINT download|upload|sync-download|sync-upload BYTES\n");
+        fprintf(stderr, "usage: pipe_client PROTSEQ ENDPOINT download|upload|sync-download|sync-upload BYTES\n"
+                        "       pipe_client PROTSEQ ENDPOINT calls COUNT\n");
         return 2;
     }
     const char *protseq = argv[1], *endpoint = argv[2], *mode = argv[3];
@@ -348,6 +417,8 @@ int main(int argc, char **argv)
         bad = do_sync(h, size, 0, want, &moved);
     else if (!strcmp(mode, "sync-upload"))
         bad = do_sync(h, size, 1, want, &moved);
+    else if (!strcmp(mode, "calls"))
+        bad = do_calls(h, (long)size, &moved);
     else {
         fprintf(stderr, "pipe_client: unknown mode '%s'\n", mode);
         return 2;

@@ -1,12 +1,18 @@
 #!/bin/sh
-# run_pipe_pair.sh SERVER CLIENT PROTSEQ MODE BYTES [MAX_RSS_KIB [EMULATOR]]
+# run_pipe_pair.sh SERVER CLIENT PROTSEQ MODE BYTES [MAX_RSS_KIB [EMULATOR [CLIENT_EMULATOR]]]
 # Starts SERVER (pipe_server) on a dynamic endpoint with its standard input
 # on a FIFO held open here, runs CLIENT (pipe_client) against it, then closes
 # the FIFO: the server stops at end of file and prints its peak RSS.  Passes
 # when both exit 0 and, if MAX_RSS_KIB is not empty, both peak RSS values
-# are under it.  Ends with a one-line summary.
+# are under it.  Ends with a one-line summary.  EMULATOR runs both programs
+# (wine for the Windows build) unless CLIENT_EMULATOR is given, even empty:
+# then it runs the client (native and Windows peers, one each side).  A
+# program that does not exist skips the test (exit 77).
 set -u
-server=$1 client=$2 protseq=$3 mode=$4 bytes=$5 max_rss=${6:-} emu=${7:-}
+server=$1 client=$2 protseq=$3 mode=$4 bytes=$5 max_rss=${6:-} emu=${7:-} cemu=${8-${7:-}}
+for p in "$server" "$client"; do
+    [ -f "$p" ] || { echo "$p: not built, skipped"; exit 77; }
+done
 dir=$(mktemp -d)
 log=$dir/server.log clog=$dir/client.log fifo=$dir/stdin
 spid=
@@ -26,7 +32,7 @@ until grep -q 'ready, listening' "$log" 2>/dev/null; do
 done
 endpoint=$(tr -d '\r' <"$log" | sed -n 's/.*listening on [a-z_]*:\[\(.*\)\]$/\1/p')
 start=$(date +%s.%N)
-$emu "$client" "$protseq" "$endpoint" "$mode" "$bytes" >"$clog" 2>&1 3>&-
+$cemu "$client" "$protseq" "$endpoint" "$mode" "$bytes" >"$clog" 2>&1 3>&-
 crc=$?
 end=$(date +%s.%N)
 tr -d '\r' <"$clog"
