@@ -229,6 +229,55 @@ ARPC_API void arpc_client_call_invoke_pipes(arpc_client_call *c, const arpc_pipe
 ARPC_API void arpc_server_call_pipes(arpc_server_call *s, const arpc_pipe_param *pipes, unsigned npipes);
 ARPC_API void arpc_server_call_pipes_done(arpc_server_call *s);
 
+/* ---- context handles ([context_handle], MIDL's shapes: `typedef
+ * [context_handle] void *PCTX;` and the server's `void __RPC_USER
+ * PCTX_rundown(PCTX)`).  On the wire a context handle is 20 bytes (NDR:
+ * a 32-bit attributes word, then a GUID; all zero for NULL), aligned to 4.
+ *
+ * Client stub:
+ *   [in] ctx:        arpc_cctx_marshal(&c.w, ctx, ARPC_CTX_IN_NONNULL)  (raises
+ *                    RPC_X_SS_IN_NULL_CONTEXT for NULL; a value that is no
+ *                    context handle raises RPC_X_SS_CONTEXT_MISMATCH)
+ *   [in,out] *ctx:   arpc_cctx_marshal(&c.w, *ctx, 0)  (NULL goes as zeros)
+ *   [out]/[in,out]:  arpc_cctx_unmarshal(&c.r, ctx, binding) after invoke
+ *                    (zeros free the client's handle and set *ctx = NULL)
+ *   A procedure whose first parameter is an [in] context handle and has no
+ *   handle_t uses it as its binding: arpc_cctx_binding(ctx) (raises
+ *   RPC_X_SS_IN_NULL_CONTEXT for NULL) gives the RPC_BINDING_HANDLE for
+ *   arpc_client_call_begin.
+ *
+ * Server stub (the manager gets `PCTX ctx` for [in], `PCTX *ctx` for
+ * [out] and [in,out]):
+ *   [in]/[in,out]:   arpc_sctx *x = arpc_sctx_unmarshal(&s, PCTX_rundown)
+ *                    (reads s.r; an unknown handle raises
+ *                    RPC_X_SS_CONTEXT_MISMATCH; zeros give a slot whose
+ *                    value is NULL — an [in]-only one raises
+ *                    RPC_X_SS_IN_NULL_CONTEXT unless the IDL allows NULL)
+ *   [out]:           arpc_sctx *x = arpc_sctx_new(&s, PCTX_rundown)
+ *   manager:         [in] passes *arpc_sctx_value(x); [out]/[in,out] pass
+ *                    (PCTX *)arpc_sctx_value(x)
+ *   [out]/[in,out]:  arpc_sctx_marshal(w, x) after the manager (w: &s.w, or
+ *                    an [async] reply function's writer): a NULL
+ *                    value closes the handle (zeros on the wire), a new
+ *                    non-NULL one is registered with its rundown
+ *   Slots live until the call ends (the runtime frees them); for [async]
+ *   procedures the stub keeps them in its ctx and marshals them in its
+ *   reply function.
+ * A server's context handles belong to the client's association: when its
+ * last connection closes, every handle still open is run down (its
+ * rundown routine runs on a runtime thread with the value).  NULL rundown:
+ * nothing runs. */
+typedef void(__RPC_USER *arpc_rundown_fn)(void *ctx);
+typedef struct arpc_sctx arpc_sctx;
+#define ARPC_CTX_IN_NONNULL 1
+ARPC_API void arpc_cctx_marshal(arpc_ndr_writer *w, void *ctx, int flags);
+ARPC_API void arpc_cctx_unmarshal(arpc_ndr_reader *r, void **ctx, RPC_BINDING_HANDLE binding);
+ARPC_API RPC_BINDING_HANDLE arpc_cctx_binding(void *ctx);
+ARPC_API arpc_sctx *arpc_sctx_unmarshal(arpc_server_call *s, arpc_rundown_fn rundown, int flags);
+ARPC_API arpc_sctx *arpc_sctx_new(arpc_server_call *s, arpc_rundown_fn rundown);
+ARPC_API void **arpc_sctx_value(arpc_sctx *x);
+ARPC_API void arpc_sctx_marshal(arpc_ndr_writer *w, arpc_sctx *x);
+
 /* The transfer syntax generated interfaces name (NDR 2.0). */
 #define ARPC_NDR20_SYNTAX \
     {{0x8a885d04, 0x1ceb, 0x11c9, {0x9f, 0xe8, 0x08, 0x00, 0x2b, 0x10, 0x48, 0x60}}, {2, 0}}

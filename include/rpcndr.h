@@ -53,6 +53,9 @@ typedef struct { void *pad[2]; void *userContext; } *NDR_SCONTEXT;
 typedef void (__RPC_USER *NDR_RUNDOWN)(void *context);
 typedef void *RPC_SS_THREAD_HANDLE;
 
+/* Forget a client context handle without telling the server. */
+ARPC_API void RPC_ENTRY RpcSsDestroyClientContext(void **ContextHandle);
+
 void *__RPC_USER MIDL_user_allocate(size_t size);
 void __RPC_USER MIDL_user_free(void *ptr);
 

@@ -47,6 +47,11 @@ typedef struct arpc_binding {
     const RPC_SERVER_INTERFACE *inproc_if;
 } arpc_binding;
 
+/* A copy of client binding b in b's association (context handles: calls
+ * through it reach the handles b's calls opened), holding one of b's idle
+ * connections, if any, so the association outlives b. */
+RPC_STATUS arpc_binding_join_association(arpc_binding *b, RPC_BINDING_HANDLE *out);
+
 /* The live binding h names, or NULL (RPC_S_INVALID_BINDING). */
 arpc_binding *arpc_binding_get(RPC_BINDING_HANDLE h);
 RPC_STATUS arpc_binding_new(enum arpc_binding_kind kind, arpc_binding **out);

@@ -159,6 +159,24 @@ ARPC_API RPC_STATUS RPC_ENTRY RpcBindingCopy(RPC_BINDING_HANDLE SourceBinding, R
     return st;
 }
 
+RPC_STATUS arpc_binding_join_association(arpc_binding *b, RPC_BINDING_HANDLE *out)
+{
+    RPC_STATUS st = RpcBindingCopy(b, out);
+    if (st != RPC_S_OK)
+        return st;
+    arpc_binding *d = *out;
+    arpc_mutex_lock(&b->lock);
+    d->assoc_group = b->assoc_group;
+    arpc_client_conn *cc = b->idle;
+    if (cc) {
+        b->idle = cc->next;
+        cc->next = NULL;
+    }
+    arpc_mutex_unlock(&b->lock);
+    d->idle = cc; /* d is not shared yet */
+    return RPC_S_OK;
+}
+
 ARPC_API RPC_STATUS RPC_ENTRY RpcBindingReset(RPC_BINDING_HANDLE Binding)
 {
     arpc_binding *b = arpc_binding_get(Binding);

@@ -41,6 +41,7 @@
 #include "call_internal.h"
 #include "server.h"
 #include "pipe.h"
+#include "context.h"
 
 #define ARPC_SERVER_MAX_REQUEST (64u << 20)
 #define ARPC_SERVER_MAX_PENDING 64
@@ -89,6 +90,7 @@ struct srv_conn {
     int peer_local;
     uint32_t peer_pid;
     uint32_t assoc_group;
+    arpc_assoc *assoc;               /* its context handles (joined at bind) */
     int bound;
     struct { uint16_t id; struct srv_if *iface; } contexts[ARPC_CONN_CONTEXTS];
     int n_contexts;
@@ -129,6 +131,7 @@ struct srv_call {                    /* a request being served */
     arpc_tx tx;
     unsigned char *refill_buf;       /* the stub's reader's current buffer */
     arpc_pipes *pipes;
+    struct arpc_sctx *ctx_slots;     /* context handles the stub used */
 };
 
 static struct {
@@ -282,6 +285,7 @@ static void conn_unref(struct srv_conn *sc)
         sc->swallow = sw->next;
         free(sw);
     }
+    arpc_assoc_leave(sc->assoc); /* the last one runs down its context handles */
     arpc_conn_destroy(&sc->conn);
     free(sc);
 }
@@ -418,6 +422,8 @@ static RPC_STATUS on_bind(struct srv_conn *sc, const arpc_pdu *p)
         sc->bound = 1;
     }
     arpc_mutex_unlock(&srv.lock);
+    if (!alter && !(sc->assoc = arpc_assoc_join(sc->assoc_group)))
+        return RPC_S_OUT_OF_MEMORY;
     uint8_t out[512];
     size_t len = arpc_pdu_write_bind_ack(out, sizeof out, alter ? ARPC_PT_ALTER_CONTEXT_RESP : ARPC_PT_BIND_ACK,
                                          ARPC_PFC_FIRST_FRAG | ARPC_PFC_LAST_FRAG | ARPC_PFC_CONC_MPX, p->h.call_id,
@@ -509,6 +515,7 @@ static void call_destroy_hook(arpc_call *c)
     if (k->msg.Buffer != k->request)
         free(k->msg.Buffer);
     free(k->request);
+    arpc_sctx_free_list(k->ctx_slots);
     if (k->streaming) {
         arpc_rx_fail(&k->rx, RPC_S_CALL_FAILED); /* lets a held connection go */
         c->pipes = NULL;
@@ -1084,6 +1091,21 @@ RPC_STATUS arpc_server_pipes_done(RPC_BINDING_HANDLE call, unsigned *pad)
     *pad = (unsigned)(k->tx.offset % 8);
     arpc_call_unref(c);
     return st;
+}
+
+struct arpc_assoc *arpc_server_call_context(RPC_BINDING_HANDLE call, struct arpc_sctx ***slots)
+{
+    arpc_call *c = arpc_call_lookup(call);
+    if (!c)
+        return NULL;
+    arpc_assoc *a = NULL;
+    if (c->hooks == &server_call_hooks) {
+        struct srv_call *k = arpc_call_lower(c);
+        *slots = &k->ctx_slots;
+        a = k->sc->assoc;
+    }
+    arpc_call_unref(c);
+    return a;
 }
 
 RPC_STATUS arpc_server_inq_call(RPC_BINDING_HANDLE h, arpc_server_call_info *out)

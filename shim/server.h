@@ -42,4 +42,10 @@ RPC_STATUS arpc_server_start_pipes(RPC_BINDING_HANDLE call, const arpc_pipe_para
  * pipe ended; *pad is where the [out] parameters start modulo 8. */
 RPC_STATUS arpc_server_pipes_done(RPC_BINDING_HANDLE call, unsigned *pad);
 
+/* Context handles: the association of the wire call a handle names, and
+ * where its slots are kept until it ends; NULL for anything else. */
+struct arpc_assoc;
+struct arpc_sctx;
+struct arpc_assoc *arpc_server_call_context(RPC_BINDING_HANDLE call, struct arpc_sctx ***slots);
+
 #endif /* ASYNCRPC_SHIM_SERVER_H */

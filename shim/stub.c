@@ -5,6 +5,7 @@
 #include "arpc_stub.h"
 #include "binding.h"
 #include "server.h"
+#include "context.h"
 
 ARPC_API void arpc_client_call_begin(arpc_client_call *c, RPC_BINDING_HANDLE binding,
                                      const RPC_CLIENT_INTERFACE *ifc, unsigned opnum)
@@ -53,6 +54,7 @@ static void inproc_invoke(arpc_client_call *c, arpc_binding *b)
     } RpcExcept(1) {
         fault = (RPC_STATUS)RpcExceptionCode();
     } RpcEndExcept
+    arpc_sctx_free_thread(); /* the context handle slots the stub used */
     if (smsg.Buffer == request) /* the stub did not reply */
         smsg.Buffer = NULL, smsg.BufferLength = 0;
     free(request);

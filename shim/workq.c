@@ -19,6 +19,7 @@ static struct {
     arpc_mutex lock;
     arpc_cond cond;
     struct work *head, *tail;
+    int queued;                  /* work not yet taken */
     int threads, idle;
 } wq;
 
@@ -48,6 +49,7 @@ static void worker_main(void *unused)
         wq.head = w->next;
         if (!wq.head)
             wq.tail = NULL;
+        wq.queued--;
         arpc_mutex_unlock(&wq.lock);
         w->fn(w->arg);
         free(w);
@@ -70,7 +72,10 @@ RPC_STATUS arpc_workq_submit(void (*fn)(void *), void *arg)
     else
         wq.head = w;
     wq.tail = w;
-    int spawn = wq.idle == 0 && wq.threads < WORKQ_MAX_THREADS;
+    /* More work waiting than idle workers to take it (a worker woken but
+     * not yet running still counts as idle, and may get other work): a
+     * new thread, so work never waits behind work that blocks. */
+    int spawn = ++wq.queued > wq.idle && wq.threads < WORKQ_MAX_THREADS;
     if (spawn)
         wq.threads++;
     arpc_cond_signal(&wq.cond);
@@ -89,6 +94,7 @@ RPC_STATUS arpc_workq_submit(void (*fn)(void *), void *arg)
             *pp = w->next;
             if (wq.tail == w)
                 wq.tail = prev;
+            wq.queued--;
         }
         arpc_mutex_unlock(&wq.lock);
         if (none) {

@@ -1069,8 +1069,28 @@ void arpc_sock_set_nodelay(arpc_socket s)
 
 /* On a blocking socket WSASend itself blocks until everything is queued, so
  * the timeout only governs non-blocking sockets (the poller's). */
-static RPC_STATUS net_sock_send_all(SOCKET s, const arpc_iovec *iov, int iovcnt, uint32_t timeout_ms)
+/* Wait until s can take more, in short slices: a shutdown of the stream
+ * (its connection is being torn down: arpc_sock_shutdown) ends the wait
+ * even where select() does not report it (Wine).  1 ready, 0 timeout,
+ * -1 failure or shut down. */
+static int net_wait_writable(net_stream *st, uint32_t timeout_ms)
 {
+    ULONGLONG start = GetTickCount64();
+    for (;;) {
+        if (__atomic_load_n(&st->shut, __ATOMIC_ACQUIRE))
+            return -1;
+        int left = net_remaining(timeout_ms, start); /* -1: forever */
+        if (left == 0)
+            return 0;
+        int r = net_select_one(st->sock, 1, left > 0 && left < 100 ? (uint32_t)left : 100);
+        if (r != 0)
+            return r;
+    }
+}
+
+static RPC_STATUS net_sock_send_all(net_stream *st, const arpc_iovec *iov, int iovcnt, uint32_t timeout_ms)
+{
+    SOCKET s = st->sock;
     WSABUF bufs[NET_WSABUF_CHUNK];
     int i = 0;
     size_t off = 0;
@@ -1099,7 +1119,7 @@ static RPC_STATUS net_sock_send_all(SOCKET s, const arpc_iovec *iov, int iovcnt,
             if (e == WSAEINTR)
                 continue;
             if (e == WSAEWOULDBLOCK) {
-                int r = net_select_one(s, 1, timeout_ms);
+                int r = net_wait_writable(st, timeout_ms);
                 if (r == 0)
                     return RPC_S_TIMEOUT;
                 if (r < 0)
@@ -1228,7 +1248,7 @@ RPC_STATUS arpc_sock_send_all(arpc_socket s, const arpc_iovec *iov, int iovcnt, 
             return RPC_S_INVALID_ARG;
     net_stream *st = net_st(s);
     if (st->kind == NK_SOCK)
-        return net_sock_send_all(st->sock, iov, iovcnt, timeout_ms);
+        return net_sock_send_all(st, iov, iovcnt, timeout_ms);
     if (st->kind == NK_PIPE)
         return net_pipe_send_all(st, iov, iovcnt, timeout_ms);
     return RPC_S_INVALID_ARG;
