@@ -280,15 +280,25 @@ static void upload(RPC_NOTIFICATION_TYPES type, LONGLONG size, unsigned long chu
     }
     assert_int_equal(PUSH_FN(&pipe)(pipe.state, NULL, 0), RPC_S_OK);
     pushes++;
-    if (send_complete)
-        wait_for(&w, RpcSendComplete);
     free(buf);
-    wait_for(&w, RpcCallComplete);
+    /* The last send-complete and the call-complete come close together.
+     * An event object has one state and pAsync one Event field: the two
+     * may merge into one wake-up that reads RpcCallComplete (as on
+     * Windows); the queued mechanisms deliver both. */
+    int merged = 0;
+    if (send_complete) {
+        RPC_ASYNC_EVENT ev = wait_event_prefer(&w, RpcSendComplete);
+        merged = ev == RpcCallComplete && type == RpcNotificationTypeEvent;
+        if (!merged)
+            assert_int_equal(ev, RpcSendComplete);
+    }
+    if (!merged)
+        wait_for(&w, RpcCallComplete);
     LONGLONG ret = -1;
     assert_int_equal(RpcAsyncCompleteCall(&w.a, &ret), RPC_S_OK);
     assert_true(ret == size);
     assert_int_equal(sum, mine);
-    assert_int_equal(w.counts[RpcSendComplete], send_complete ? pushes + 1 : 0);
+    assert_int_equal(w.counts[RpcSendComplete], send_complete ? pushes + 1 - merged : 0);
     assert_int_equal(w.counts[RpcCallComplete], 1);
     assert_int_equal(w.counts[RpcReceiveComplete], 0);
     waiter_free(&w);
