@@ -6,6 +6,7 @@
 /* Fragments per system call when sending: enough to reach the socket's
  * bandwidth (one syscall per 5840-byte fragment caps TCP near 1 GB/s). */
 #define SEND_BATCH 32
+#define PUMP_MAX_BUFFER (256u << 10)
 
 void arpc_conn_init(arpc_conn *c, arpc_socket s)
 {
@@ -92,7 +93,7 @@ RPC_STATUS arpc_conn_read_frag(arpc_conn *c, uint32_t timeout_ms, const uint8_t 
 
 RPC_STATUS arpc_conn_pump(arpc_conn *c, RPC_STATUS (*on_frag)(void *ctx, const uint8_t *frag, size_t len), void *ctx)
 {
-    int hold = 0;
+    int hold = 0, filled = 0;
     for (;;) {
         size_t n;
         RPC_STATUS st = front_fragment(c, &n);
@@ -109,13 +110,19 @@ RPC_STATUS arpc_conn_pump(arpc_conn *c, RPC_STATUS (*on_frag)(void *ctx, const u
         }
         if (hold)
             return RPC_S_OK;
-        if ((st = make_room(c, 4096)) != RPC_S_OK)
+        /* A read that filled all the room there was (a stream is flowing)
+         * makes the buffer grow, up to PUMP_MAX_BUFFER: fewer system calls
+         * per byte. */
+        size_t want = filled && c->cap < PUMP_MAX_BUFFER ? c->cap + 1 : 4096;
+        if ((st = make_room(c, want)) != RPC_S_OK)
             return st;
-        long got = arpc_sock_recv(c->s, c->buf + c->len, c->cap - c->len);
+        size_t room = c->cap - c->len;
+        long got = arpc_sock_recv(c->s, c->buf + c->len, room);
         if (got == -2)
             return RPC_S_OK;
         if (got <= 0)
             return RPC_S_CALL_FAILED;
+        filled = (size_t)got == room;
         c->len += (size_t)got;
     }
 }

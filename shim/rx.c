@@ -4,9 +4,13 @@
 #include <winerror.h>
 #include "rx.h"
 
+/* Fragments are appended to the last chunk while it has room: one
+ * allocation per CHUNK_BYTES, not per fragment. */
+#define CHUNK_BYTES (64u << 10)
+
 struct arpc_rx_chunk {
     struct arpc_rx_chunk *next;
-    size_t len, pos;
+    size_t len, pos, cap;
     unsigned char data[];
 };
 
@@ -34,37 +38,41 @@ void arpc_rx_destroy(arpc_rx *rx)
 
 int arpc_rx_put(arpc_rx *rx, const void *data, size_t len, int last)
 {
-    struct arpc_rx_chunk *k = NULL;
-    if (len && !(k = malloc(sizeof *k + len))) {
-        arpc_rx_fail(rx, RPC_S_OUT_OF_MEMORY);
-        return 0;
-    }
     arpc_mutex_lock(&rx->lock);
     int fire = 0, hold = 0;
     if (rx->error == RPC_S_OK && !rx->last) {
-        if (k) {
+        struct arpc_rx_chunk *k = rx->tail;
+        if (len && (!k || k->cap - k->len < len)) {
+            size_t cap = len > CHUNK_BYTES ? len : CHUNK_BYTES;
+            if (!(k = malloc(sizeof *k + cap))) {
+                arpc_mutex_unlock(&rx->lock);
+                arpc_rx_fail(rx, RPC_S_OUT_OF_MEMORY);
+                return 0;
+            }
             k->next = NULL;
-            k->len = len;
-            k->pos = 0;
-            memcpy(k->data, data, len);
+            k->len = k->pos = 0;
+            k->cap = cap;
             if (rx->tail)
                 rx->tail->next = k;
             else
                 rx->head = k;
             rx->tail = k;
+        }
+        if (len) {
+            memcpy(k->data + k->len, data, len);
+            k->len += len;
             rx->queued += len;
-            k = NULL;
         }
         if (last)
             rx->last = 1;
         fire = rx->armed;
         rx->armed = 0;
-        arpc_cond_broadcast(&rx->cond);
+        if (rx->waiters)
+            arpc_cond_broadcast(&rx->cond);
         if (rx->queued > ARPC_RX_HIGH && !rx->holding && !rx->last)
             hold = rx->holding = 1;
     }
     arpc_mutex_unlock(&rx->lock);
-    free(k);
     if (fire && rx->on_data)
         rx->on_data(rx->ctx);
     return hold;
@@ -120,8 +128,11 @@ static void copy_out(arpc_rx *rx, unsigned char *dst, size_t n)
         k->pos += take;
         n -= take;
         if (k->pos == k->len) {
-            if (!(rx->head = k->next))
-                rx->tail = NULL;
+            if (!k->next) { /* the last one: empty it for reuse */
+                k->pos = k->len = 0;
+                break;
+            }
+            rx->head = k->next;
             free(k);
         }
     }
@@ -158,7 +169,9 @@ RPC_STATUS arpc_rx_take(arpc_rx *rx, void *dst, size_t n, int wait)
             st = RPC_S_ASYNC_CALL_PENDING;
             break;
         }
+        rx->waiters++;
         arpc_cond_wait(&rx->cond, &rx->lock);
+        rx->waiters--;
     }
     int resume = drained_locked(rx);
     arpc_mutex_unlock(&rx->lock);
@@ -183,8 +196,11 @@ RPC_STATUS arpc_rx_rest(arpc_rx *rx, int wait, unsigned char **buf, size_t *len,
     *pad = 0;
     RPC_STATUS st = RPC_S_OK;
     arpc_mutex_lock(&rx->lock);
-    while (rx->error == RPC_S_OK && !rx->last && wait)
+    while (rx->error == RPC_S_OK && !rx->last && wait) {
+        rx->waiters++;
         arpc_cond_wait(&rx->cond, &rx->lock);
+        rx->waiters--;
+    }
     if (rx->error != RPC_S_OK) {
         st = rx->error;
     } else if (!rx->last) {

@@ -30,6 +30,7 @@ typedef struct arpc_rx {
     RPC_STATUS error;         /* the stream broke (nothing more comes) */
     int holding;              /* the producer was told to hold */
     int armed;                /* call on_data when data next arrives */
+    int waiters;              /* threads blocked in take/rest */
     uint32_t drep;
     void (*resume)(void *ctx);
     void (*on_data)(void *ctx);
