@@ -1,6 +1,7 @@
-/* check.c - semantic checks after parsing: binding handles, parameter
- * shapes, what the stub generator supports.  Everything that would make
- * the emitters fail is rejected here, before any output is written. */
+/* check.c - semantic checks after parsing: parameter and type shapes,
+ * unions and their discriminants, [range], what the stub generator
+ * supports (bind.c: handles and statuses).  Everything that would make the
+ * emitters fail is rejected here, before any output is written. */
 #include "idl.h"
 
 #include <stdlib.h>
@@ -12,6 +13,8 @@ typedef struct Scope {
     Func *fn;           /* parameter scope */
     const char *what;   /* "parameter" / "field" */
 } Scope;
+
+
 
 static Field *scope_find(Scope *s, const char *name)
 {
@@ -81,8 +84,11 @@ static void check_expr(Expr *e, Scope *s, int in_only, const char *attr)
 
 static Struct **checked;
 static int nchecked;
+static Union **checked_un;
+static int nchecked_un;
 
 static void check_struct(Struct *st, Loc use);
+static void check_union(Union *u, Loc use);
 
 /* a type at a position with the given view attributes */
 static void check_type(const View *v, Loc loc, int depth)
@@ -90,7 +96,23 @@ static void check_type(const View *v, Loc loc, int depth)
     Type *r = type_resolve(v->type);
     if (depth > 64)
         fatal(loc, "type is nested too deeply");
+    if (type_ctx(v->type))
+        fatal(loc, "context handle '%s' can only be a parameter (not a member, array element or pointee)",
+              type_ctx(v->type)->name);
+    if (v->switch_is && r->kind != TY_UNION && r->kind != TY_PTR && r->kind != TY_ARRAY)
+        fatal(loc, "[switch_is] applies to non-encapsulated unions and pointers to them");
+    if (v->range_lo && !type_is_integral(v->type) && r->kind != TY_PTR)
+        fatal(loc, "[range] applies to integer and enum values (hyper and arrays excluded)");
     switch (r->kind) {
+    case TY_UNION:
+        if (!r->un->defined)
+            fatal(loc, "union '%s' is not defined", r->un->tag ? r->un->tag : "");
+        if (!v->switch_is)
+            fatal(loc, "a non-encapsulated union needs [switch_is(...)] naming its discriminant");
+        if (v->string || v->size_is || v->max_is || view_is_varying(v))
+            fatal(loc, "[%s] does not apply to a union", v->string ? "string" : "size_is");
+        check_union(r->un, loc);
+        return;
     case TY_PIPE:
         /* pipe parameters are checked in check_pipe_param; anything else
          * holding a pipe was rejected by the parser */
@@ -123,6 +145,10 @@ static void check_type(const View *v, Loc loc, int depth)
             fatal(loc, "[size_is]/[max_is] on a fixed array");
         if (view_is_varying(v) && type_has_pointers(r->sub))
             fatal(loc, "varying arrays of pointers are not supported yet");
+        if (v->range_lo)
+            fatal(loc, "[range] on arrays is not supported");
+        if (type_resolve(r->sub)->kind == TY_UNION)
+            fatal(loc, "arrays of non-encapsulated unions are not supported (use an encapsulated union)");
         View ev = view_inner(v, r->sub, PTR_UNIQUE);
         ev.string = 0;
         check_type(&ev, loc, depth + 1);
@@ -135,6 +161,10 @@ static void check_type(const View *v, Loc loc, int depth)
         if (sub->kind == TY_BASE && sub->base == B_HANDLE)
             fatal(loc, "handle_t pointers are not supported");
         if (view_is_array_ptr(v) || ((v->size_is || v->max_is) && v->string)) {
+            if (v->range_lo)
+                fatal(loc, "[range] on conformant data is not supported (put it on the size parameter)");
+            if (v->switch_is || type_resolve(r->sub)->kind == TY_UNION)
+                fatal(loc, "arrays of non-encapsulated unions are not supported (use an encapsulated union)");
             if (view_is_varying(v) && type_has_pointers(r->sub))
                 fatal(loc, "varying arrays of pointers are not supported yet");
             if (v->string && view_is_varying(v))
@@ -150,8 +180,11 @@ static void check_type(const View *v, Loc loc, int depth)
         }
         if (view_is_varying(v))
             fatal(loc, "[length_is]/[first_is] on a pointer needs [size_is] or [max_is]");
-        if (view_is_string_ptr(v))
+        if (view_is_string_ptr(v)) {
+            if (v->range_lo)
+                fatal(loc, "[range] applies to integer and enum values (hyper and arrays excluded)");
             return;
+        }
         View iv = view_inner(v, r->sub, PTR_UNIQUE);
         if (v->string && !type_is_ptr(r->sub))
             fatal(loc, "[string] applies to pointers to char, unsigned char, byte and wchar_t");
@@ -159,6 +192,17 @@ static void check_type(const View *v, Loc loc, int depth)
         return;
     }
     }
+}
+
+static void check_range(Field *f)
+{
+    if (!f->range_lo)
+        return;
+    long long lo, hi;
+    if (!expr_eval(f->range_lo, &lo) || !expr_eval(f->range_hi, &hi))
+        fatal(f->loc, "[range] of '%s' needs constant bounds", f->name);
+    if (lo > hi)
+        fatal(f->loc, "[range] of '%s': the low bound %lld is above the high bound %lld", f->name, lo, hi);
 }
 
 static void check_field_attrs(Field *f, Scope *s, int in_only)
@@ -171,6 +215,131 @@ static void check_field_attrs(Field *f, Scope *s, int in_only)
     check_expr(f->length_is, s, 0, "length_is");
     check_expr(f->first_is, s, 0, "first_is");
     check_expr(f->last_is, s, 0, "last_is");
+    check_range(f);
+}
+
+/* the union a field or parameter holds, directly or through pointers */
+static Union *union_of(Type *t)
+{
+    Type *r = type_resolve(t);
+    while (r && r->kind == TY_PTR)
+        r = type_resolve(r->sub);
+    return r && r->kind == TY_UNION ? r->un : NULL;
+}
+
+/* MIDL: int, char, boolean or enum types (hyper and wchar_t excluded) */
+static int switch_type_ok(Type *t)
+{
+    Type *r = type_resolve(t);
+    if (r && r->kind == TY_BASE && r->base == B_WCHAR)
+        return 0;
+    return type_is_integral(t);
+}
+
+static int has_deref(Expr *e)
+{
+    if (!e)
+        return 0;
+    if (e->kind == EX_UNARY && !strcmp(e->text, "*"))
+        return 1;
+    return has_deref(e->a) || has_deref(e->b) || has_deref(e->c);
+}
+
+/* [switch_is]/[switch_type] of a union member or parameter: the
+ * discriminant names fields (parameters) of the same level; its type is
+ * [switch_type] (on the member or the union) or the type of the field it
+ * names.  Resolved into f->switch_type for the emitters. */
+static void check_union_use(Field *f, Scope *s, int in_only, int ms_union)
+{
+    Union *u = union_of(f->type);
+    if (!u || u->encapsulated) {
+        if (f->switch_type && !u)
+            fatal(f->loc, "[switch_type] applies to non-encapsulated unions ('%s' is not one)", f->name);
+        return;
+    }
+    if (!f->switch_is)
+        fatal(f->loc, "union '%s' needs [switch_is(...)] naming its discriminant", f->name);
+    if (!s->fn && has_deref(f->switch_is))
+        fatal(f->switch_is->loc, "[switch_is] of member '%s' names fields of the structure, not pointees",
+              f->name);
+    check_expr(f->switch_is, s, in_only, "switch_is");
+    Type *st = f->switch_type ? f->switch_type : u->switch_type;
+    if (!st) {
+        int deref;
+        Field *t = switch_target(f->switch_is, s->fields, s->n, &deref);
+        if (t)
+            st = deref ? type_resolve(t->type)->sub : t->type;
+    }
+    if (!st)
+        fatal(f->loc, "union '%s' needs [switch_type(...)]: the type of its discriminant is not known", f->name);
+    if (!switch_type_ok(st))
+        fatal(f->loc, "the switch type of union '%s' must be an integer type (not hyper), char, boolean or an enum",
+              f->name);
+    f->switch_type = st;
+    if (ms_union)
+        u->ms_union = 1;
+}
+
+/* A union received before its discriminant stores the discriminant it
+ * received there (then checks it when the discriminant arrives): the
+ * discriminant must be one plain field (deref: the pointee of one
+ * [out] parameter on the client). */
+static void check_disc_order(Field **f, int n, int (*received)(Field *), int deref_ok, const char *side)
+{
+    for (int i = 0; i < n; i++) {
+        if (!received(f[i]) || !f[i]->switch_is || !union_disc_later(f, n, i, received))
+            continue;
+        int deref = 0;
+        Field *t = switch_target(f[i]->switch_is, f, n, &deref);
+        if (!t || deref != deref_ok || type_is_ptr(t->type) != deref_ok)
+            fatal(f[i]->switch_is->loc,
+                  "the discriminant of union '%s' is %s after it: [switch_is] must then name %s, "
+                  "or put the discriminant first",
+                  f[i]->name, side, deref_ok ? "one [out] parameter as *NAME" : "one integer field or parameter");
+    }
+}
+
+static void check_union(Union *u, Loc use)
+{
+    for (int i = 0; i < nchecked_un; i++)
+        if (checked_un[i] == u)
+            return;
+    if (!u->defined)
+        fatal(use, "union '%s' is not defined", u->tag ? u->tag : "");
+    VEC_PUSH(checked_un, nchecked_un, u);
+    Scope s = {NULL, 0, NULL, "member of the union"};
+    long long *vals = NULL;
+    int nvals = 0, ndefault = 0, members = 0;
+    for (int i = 0; i < u->narms; i++) {
+        Arm *arm = u->arms[i];
+        if (arm->is_default && ndefault++)
+            fatal(arm->loc, "a union has one [default] arm at most");
+        for (int j = 0; j < arm->ncases; j++) {
+            long long v;
+            if (!expr_eval(arm->cases[j], &v))
+                fatal(arm->cases[j]->loc, "case value is not a constant");
+            for (int k = 0; k < nvals; k++)
+                if (vals[k] == v)
+                    fatal(arm->cases[j]->loc, "duplicate case value %lld", v);
+            vals = xrealloc(vals, sizeof *vals * (size_t)(nvals + 1));
+            vals[nvals++] = v;
+        }
+        Field *f = arm->field;
+        if (!f)
+            continue;
+        members++;
+        Union *inner = union_of(f->type);
+        if (f->switch_is || (inner && !inner->encapsulated))
+            fatal(f->loc, "union member '%s' cannot be a non-encapsulated union (a union arm has no field to hold "
+                          "its discriminant): use an encapsulated union or a structure",
+                  f->name);
+        check_field_attrs(f, &s, 0);
+        View v = view_of_field(f, "", PTR_UNIQUE, 0);
+        check_type(&v, f->loc, 0);
+    }
+    free(vals);
+    if (!members)
+        fatal(u->loc, "a union needs at least one member that is not empty");
 }
 
 static void check_struct(Struct *st, Loc use)
@@ -185,25 +354,11 @@ static void check_struct(Struct *st, Loc use)
     for (int i = 0; i < st->nfields; i++) {
         Field *f = st->fields[i];
         check_field_attrs(f, &s, 0);
+        check_union_use(f, &s, 0, 0);
         View v = view_of_field(f, "p->", PTR_UNIQUE, 0);
         check_type(&v, f->loc, 0);
     }
-}
-
-static Field *make_handle_param(Loc loc)
-{
-    Field *h = xmalloc(sizeof *h);
-    h->name = "IDL_handle";
-    h->loc = loc;
-    h->in = 1;
-    h->is_param = 1;
-    h->type = xmalloc(sizeof *h->type);
-    h->type->kind = TY_BASE;
-    h->type->base = B_HANDLE;
-    h->type->spell = "handle_t";
-    h->attrs = xmalloc(sizeof *h->attrs);
-    h->attrs->name = "in";
-    return h;
+    check_disc_order(st->fields, st->nfields, recv_all, 0, "received");
 }
 
 /* A parameter that is or holds a pipe (spec 3.1): by value ([in] only) or
@@ -241,36 +396,14 @@ static void check_pipe_param(Func *fn, Field *p)
 static void check_func(Interface *itf, Func *fn)
 {
     Type *rt = type_resolve(fn->ret);
-    if (rt->kind == TY_PTR)
+    check_ctx_return(fn);
+    if (rt->kind == TY_PTR && !fn->ret_context)
         fatal(fn->loc, "pointer return values are not supported yet (procedure '%s')", fn->name);
-    if (rt->kind == TY_STRUCT || rt->kind == TY_ARRAY || (rt->kind == TY_BASE && rt->base == B_HANDLE))
+    if (rt->kind == TY_STRUCT || rt->kind == TY_ARRAY || rt->kind == TY_UNION ||
+        (rt->kind == TY_BASE && rt->base == B_HANDLE))
         fatal(fn->loc, "the return type of procedure '%s' is not supported yet", fn->name);
-    fn->handle_param = -1;
-    for (int i = 0; i < fn->nparams; i++) {
-        Field *p = fn->params[i];
-        if (type_is_handle(p->type)) {
-            if (i != 0)
-                fatal(p->loc, "handle_t parameter '%s' must be the first parameter", p->name);
-            if (p->out)
-                fatal(p->loc, "handle_t parameter '%s' must be [in]", p->name);
-            fn->handle_param = 0;
-        }
-    }
-    if (fn->handle_param < 0 && !itf->implicit_handle && !itf->is_local) {
-        if (itf->explicit_handle) {
-            Field *h = make_handle_param(fn->loc);
-            fn->params = xrealloc(fn->params, sizeof *fn->params * (size_t)(fn->nparams + 2));
-            memmove(fn->params + 1, fn->params, sizeof *fn->params * (size_t)(fn->nparams + 1));
-            fn->params[0] = h;
-            fn->nparams++;
-            fn->handle_param = 0;
-        } else {
-            fatal(fn->loc,
-                  "procedure '%s' has no binding handle: add a handle_t first parameter or use "
-                  "implicit_handle/explicit_handle (auto_handle is not supported yet)",
-                  fn->name);
-        }
-    }
+    resolve_binding(itf, fn);
+    check_status(fn);
     Scope s = {fn->params, fn->nparams, fn, "parameter"};
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
@@ -278,6 +411,10 @@ static void check_func(Interface *itf, Func *fn)
             continue;
         if (type_find_pipe(p->type)) {
             check_pipe_param(fn, p);
+            continue;
+        }
+        if (param_ctx(p)) {
+            check_ctx_param(p);
             continue;
         }
         Type *r = type_resolve(p->type);
@@ -294,6 +431,7 @@ static void check_func(Interface *itf, Func *fn)
             r = np;
         }
         check_field_attrs(p, &s, p->in);
+        check_union_use(p, &s, p->in, itf->ms_union);
         if (p->out && r->kind != TY_PTR && r->kind != TY_ARRAY)
             fatal(p->loc, "[out] parameter '%s' must be a pointer", p->name);
         View v = view_of_field(p, "", itf->ptr_default, 1);
@@ -327,6 +465,9 @@ static void check_func(Interface *itf, Func *fn)
         }
         check_type(&v, p->loc, 0);
     }
+    /* the server receives the [in] parameters, the client the [out] ones */
+    check_disc_order(fn->params, fn->nparams, recv_in, 0, "received by the server");
+    check_disc_order(fn->params, fn->nparams, recv_out, 1, "received by the client");
 }
 
 void check_program(Program *p)

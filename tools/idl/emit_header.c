@@ -1,4 +1,9 @@
-/* emit_header.c - the C header, in the shapes MIDL gives it. */
+/* emit_header.c - the C header, in the shapes MIDL gives it: imported
+ * files' headers included first, then the items in order (a non-
+ * encapsulated union with its arms marked [case()] or [default], an
+ * encapsulated one as MIDL's structure of the discriminant and the union),
+ * prototypes, the EPV type, and at the end the context handle rundown
+ * prototypes ("Additional Prototypes for ALL interfaces"). */
 #include "idl.h"
 
 #include <ctype.h>
@@ -8,6 +13,13 @@
 char *iface_prefix(Interface *itf)
 {
     return xasprintf("%s_v%u_%u", itf->name, itf->vmaj, itf->vmin);
+}
+
+char *iface_ifspec(Interface *itf, const Options *o, int server)
+{
+    if (o->oldnames)
+        return xasprintf("%s_%sIfHandle", itf->name, server ? "Server" : "Client");
+    return xasprintf("%s_v%u_%u_%c_ifspec", itf->name, itf->vmaj, itf->vmin, server ? 's' : 'c');
 }
 
 /* "[size_is][in]": MIDL lists the attributes last to first */
@@ -134,6 +146,16 @@ static Struct **emitted_st;
 static int nemitted_st;
 static Enum **emitted_en;
 static int nemitted_en;
+static Union **emitted_un;
+static int nemitted_un;
+
+static int union_emitted(Union *u)
+{
+    for (int i = 0; i < nemitted_un; i++)
+        if (emitted_un[i] == u)
+            return 1;
+    return 0;
+}
 
 static int struct_emitted(Struct *s)
 {
@@ -172,6 +194,24 @@ static char *body_of(Type *b, int ind)
         free(s);
         return n;
     }
+    if (b->kind == TY_UNION) {
+        Union *u = b->un;
+        VEC_PUSH(emitted_un, nemitted_un, u);
+        s = u->tag ? xasprintf("%sunion %s\n%*s{\n", b->is_const ? "const " : "", u->tag, ind * 4, "")
+                   : xasprintf("%sunion\n%*s{\n", b->is_const ? "const " : "", ind * 4, "");
+        for (int i = 0; i < u->narms; i++) {
+            Arm *arm = u->arms[i];
+            const char *label = arm->is_default && !arm->ncases ? "[default]" : "[case()]";
+            char *fd = arm->field ? field_decl(arm->field, ind + 1) : xstrdup(" /* Empty union arm */");
+            char *n = xasprintf("%s%*s/* %s */ %s%s\n", s, ind * 4 + 4, "", label, fd, arm->field ? ";" : "");
+            free(s);
+            free(fd);
+            s = n;
+        }
+        char *n = xasprintf("%s%*s}", s, ind * 4, "");
+        free(s);
+        return n;
+    }
     Enum *en = b->en;
     VEC_PUSH(emitted_en, nemitted_en, en);
     s = en->tag ? xasprintf("enum %s\n%*s{\n", en->tag, ind * 4, "") : xasprintf("enum\n%*s{\n", ind * 4, "");
@@ -194,8 +234,10 @@ static char *decl_with_body(Type *t, const char *name, int ind)
 {
     Type *b = innermost(t);
     char *d = type_decl(t, name, 0);
-    int needs = (b->kind == TY_STRUCT && b->st->defined && !struct_emitted(b->st)) ||
-                (b->kind == TY_ENUM && b->en->defined && !enum_emitted(b->en));
+    /* imported definitions are their own header's */
+    int needs = (b->kind == TY_STRUCT && b->st->defined && !b->st->imported && !struct_emitted(b->st)) ||
+                (b->kind == TY_ENUM && b->en->defined && !b->en->imported && !enum_emitted(b->en)) ||
+                (b->kind == TY_UNION && b->un->defined && !b->un->imported && !union_emitted(b->un));
     if (!needs)
         return d;
     char *bs = type_decl(b, "", 0);
@@ -238,11 +280,21 @@ static void emit_interface(FILE *f, Interface *itf, const Options *o)
         for (int i = 0; i < itf->nfuncs; i++)
             print_proto(f, itf->funcs[i], o->server_prefix);
     }
+    /* -prefix switch: one more set of prototypes, as MIDL adds */
+    if (o->switch_prefix && strcmp(o->switch_prefix, o->client_prefix) &&
+        strcmp(o->switch_prefix, o->server_prefix) && itf->nfuncs) {
+        fprintf(f, "/* switch routines */\n");
+        for (int i = 0; i < itf->nfuncs; i++)
+            print_proto(f, itf->funcs[i], o->switch_prefix);
+    }
     if (itf->implicit_handle)
         fprintf(f, "extern handle_t %s;\n", itf->implicit_handle);
     if (!itf->is_local) {
-        fprintf(f, "extern RPC_IF_HANDLE %s_c_ifspec;\n", pfx);
-        fprintf(f, "extern RPC_IF_HANDLE %s_s_ifspec;\n", pfx);
+        char *cs = iface_ifspec(itf, o, 0), *ss = iface_ifspec(itf, o, 1);
+        fprintf(f, "extern RPC_IF_HANDLE %s;\n", cs);
+        fprintf(f, "extern RPC_IF_HANDLE %s;\n", ss);
+        free(cs);
+        free(ss);
         if (itf->nfuncs) {
             fprintf(f, "\ntypedef struct _%s_epv_t\n{\n", pfx);
             for (int i = 0; i < itf->nfuncs; i++) {
@@ -298,11 +350,17 @@ static void emit_items(FILE *f, Item **items, int n, const Options *o)
             free(v);
             break;
         }
+        case IT_INCLUDE:
+            fprintf(f, "#include \"%s\"\n\n", it->text);
+            break;
         case IT_STRUCT:
-        case IT_ENUM: {
-            Type t = {.kind = it->kind == IT_STRUCT ? TY_STRUCT : TY_ENUM, .st = it->st, .en = it->en};
+        case IT_ENUM:
+        case IT_UNION: {
+            Type t = {.kind = it->kind == IT_STRUCT ? TY_STRUCT : it->kind == IT_ENUM ? TY_ENUM : TY_UNION,
+                      .st = it->st, .en = it->en, .un = it->un};
             if ((it->st && struct_emitted(it->st)) || (it->en && enum_emitted(it->en)) ||
-                (it->st && !it->st->defined) || (it->en && !it->en->defined)) {
+                (it->un && union_emitted(it->un)) || (it->st && !it->st->defined) ||
+                (it->en && !it->en->defined) || (it->un && !it->un->defined)) {
                 char *d = type_decl(&t, "", 0);
                 fprintf(f, "%s;\n\n", d);
                 free(d);
@@ -337,8 +395,23 @@ void emit_header(FILE *f, Program *p, const Options *o)
     fprintf(f, "/* %s - generated by asyncrpc-idl from %s; do not edit. */\n\n", base, idl_basename(o->input));
     fprintf(f, "#ifndef __%s_h__\n#define __%s_h__\n\n", guard, guard);
     fprintf(f, "#include <rpc.h>\n#include <rpcndr.h>\n\n");
+    if (p->nimports) {
+        fprintf(f, "/* header files for imported files */\n");
+        for (int i = 0; i < p->nimports; i++)
+            fprintf(f, "#include \"%s\"\n", p->imports[i]);
+        fputc('\n', f);
+    }
     fprintf(f, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     emit_items(f, p->items, p->nitems, o);
+    Typedef **ctx;
+    int nctx = ctx_types(p, &ctx);
+    if (nctx) {
+        fprintf(f, "/* Additional Prototypes for ALL interfaces */\n\n");
+        for (int i = 0; i < nctx; i++)
+            fprintf(f, "void __RPC_USER %s_rundown(%s);\n", ctx[i]->name, ctx[i]->name);
+        fprintf(f, "\n/* end of Additional Prototypes */\n\n");
+    }
+    free(ctx);
     fprintf(f, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* __%s_h__ */\n", guard);
     free(guard);
 }

@@ -3,7 +3,9 @@
  * dispatch table and the server interface description.  Pipe parameters
  * are not in the stub data: their control structures live with the other
  * parameters (ASYNC_ ones in an [async] call's context) and the runtime
- * fills them (arpc_server_call_pipes, arpc_server_call_go_async_pipes). */
+ * fills them (arpc_server_call_pipes, arpc_server_call_go_async_pipes).
+ * Context handles are slots of the call (ctxgen.c), kept with the other
+ * parameters: idl_x_NAME, idl_x_ret for a returned one. */
 #include "idl.h"
 
 #include <stdlib.h>
@@ -35,6 +37,10 @@ static void server_locals(Gen *g, Interface *itf, Func *fn, const char *sn, int 
             fprintf(f, "    ASYNC_%s %s;\n", pipe->name, p->name);
             continue;
         }
+        if (param_ctx(p)) {
+            fprintf(f, "    arpc_sctx *idl_x_%s;\n", p->name);
+            continue;
+        }
         View v = view_of_field(p, "L->", itf->ptr_default, 1);
         char *d = type_decl(p->type, p->name, 1);
         fprintf(f, "    %s;\n", d);
@@ -50,7 +56,9 @@ static void server_locals(Gen *g, Interface *itf, Func *fn, const char *sn, int 
             fprintf(f, "    uint32_t idl_n_%s;\n", p->name);
         }
     }
-    if (with_ret && !type_is_void(fn->ret)) {
+    if (fn->ret_context) {
+        fprintf(f, "    arpc_sctx *idl_x_ret;\n");
+    } else if (with_ret && !type_is_void(fn->ret)) {
         char *d = type_decl(fn->ret, "idl_ret", 1);
         fprintf(f, "    %s;\n", d);
         free(d);
@@ -80,10 +88,17 @@ static void server_unmarshal_in(Gen *g, Interface *itf, Func *fn)
         if (!p->in)
             continue;
         View v = view_of_field(p, "L->", itf->ptr_default, 1);
+        v.disc_assign = union_disc_later(fn->params, fn->nparams, i, recv_in);
         int h = holding(p, &v);
         char *lv = xasprintf("L->%s", p->name);
         gen_line(g, "/* %s */", p->name);
-        if (h == HOLD_VALUE) {
+        if (param_ctx(p)) {
+            char *slot = xasprintf("L->idl_x_%s", p->name);
+            gen_ctx_server_slot(g, p, slot, "s");
+            free(slot);
+        } else if (disc_preassigned(fn->params, fn->nparams, i, recv_in)) {
+            gen_read_disc_check(g, &v, lv);   /* the discriminant of a union received before it */
+        } else if (h == HOLD_VALUE) {
             gen_read(g, &v, lv, M_FULL);
         } else {
             int uniq = v.ptr_kind != PTR_REF;
@@ -124,7 +139,7 @@ static void server_unmarshal_in(Gen *g, Interface *itf, Func *fn)
     /* conformance of [in] arrays against their size parameters */
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
-        if (i == fn->handle_param || !p->in || !param_is_marshalled(p))
+        if (i == fn->handle_param || !p->in || !param_is_marshalled(p) || param_ctx(p))
             continue;
         View v = view_of_field(p, "L->", itf->ptr_default, 1);
         if (holding(p, &v) == HOLD_BUFFER && view_is_array_ptr(&v)) {
@@ -139,6 +154,12 @@ static void server_unmarshal_in(Gen *g, Interface *itf, Func *fn)
         Field *p = fn->params[i];
         if (i == fn->handle_param || p->in || !p->out || !param_is_marshalled(p))
             continue;
+        if (param_ctx(p)) {
+            char *slot = xasprintf("L->idl_x_%s", p->name);
+            gen_ctx_server_slot(g, p, slot, "s");
+            free(slot);
+            continue;
+        }
         View v = view_of_field(p, "L->", itf->ptr_default, 1);
         int h = holding(p, &v);
         if (h == HOLD_SINGLE) {
@@ -166,8 +187,12 @@ static void server_unmarshal_in(Gen *g, Interface *itf, Func *fn)
             free(size);
         }
     }
+    if (fn->ret_context) {
+        char *rd = ctx_rundown_name(type_ctx(fn->ret));
+        gen_line(g, "L->idl_x_ret = arpc_sctx_new(s, %s);", rd);
+        free(rd);
+    }
 }
-
 /* The manager call (through the EPV when the server registered one; msg:
  * the PRPC_MESSAGE expression): `result` receives the return value (may be
  * NULL), `first` is an extra first argument (the async handle; may be NULL). */
@@ -177,13 +202,28 @@ static void server_call_manager(Gen *g, Interface *itf, Func *fn, const Options 
     char *pfx = iface_prefix(itf);
     char *args = xstrdup(first ? first : "");
     for (int i = 0; i < fn->nparams; i++) {
-        const char *amp = fn->is_async && param_pipe(fn->params[i]) ? "&" : "";
-        char *n = xasprintf("%s%s%sL->%s", args, *args ? ", " : "", amp, fn->params[i]->name);
+        Field *p = fn->params[i];
+        const char *amp = fn->is_async && param_pipe(p) ? "&" : "";
+        char *slot = xasprintf("L->idl_x_%s", p->name);
+        char *arg = param_ctx(p) ? ctx_server_arg(p, slot) : xasprintf("%sL->%s", amp, p->name);
+        char *n = xasprintf("%s%s%s", args, *args ? ", " : "", arg);
+        free(slot);
+        free(arg);
         free(args);
         args = n;
     }
-    gen_line(g, "%s%s(%s->ManagerEpv ? ((%s_epv_t *)%s->ManagerEpv)->%s : %s%s)(%s);", result ? result : "",
-             result ? " = " : "", msg, pfx, msg, fn->name, o->server_prefix, fn->name, args);
+    if (fn->ret_context && result)
+        result = "*arpc_sctx_value(L->idl_x_ret)";
+    if (o->no_default_epv) {
+        /* -no_default_epv: the server registered an EPV, or the call fails */
+        gen_line(g, "if (!%s->ManagerEpv)", msg);
+        gen_line(g, "    RpcRaiseException(RPC_S_UNKNOWN_MGR_TYPE);");
+        gen_line(g, "%s%s((%s_epv_t *)%s->ManagerEpv)->%s(%s);", result ? result : "", result ? " = " : "", pfx,
+                 msg, fn->name, args);
+    } else {
+        gen_line(g, "%s%s(%s->ManagerEpv ? ((%s_epv_t *)%s->ManagerEpv)->%s : %s%s)(%s);", result ? result : "",
+                 result ? " = " : "", msg, pfx, msg, fn->name, o->server_prefix, fn->name, args);
+    }
     free(args);
     free(pfx);
 }
@@ -200,7 +240,11 @@ static void server_marshal_out(Gen *g, Interface *itf, Func *fn, const char *ret
         int h = holding(p, &v);
         char *lv = xasprintf("L->%s", p->name);
         gen_line(g, "/* %s */", p->name);
-        if (h == HOLD_VALUE) {
+        if (param_ctx(p)) {
+            char *slot = xasprintf("L->idl_x_%s", p->name);
+            gen_ctx_server_marshal(g, slot);
+            free(slot);
+        } else if (h == HOLD_VALUE) {
             gen_write(g, &v, lv, M_FULL);
         } else if (v.ptr_kind == PTR_REF) {
             gen_write_pointee(g, &v, lv);
@@ -211,7 +255,11 @@ static void server_marshal_out(Gen *g, Interface *itf, Func *fn, const char *ret
         }
         free(lv);
     }
-    if (ret) {
+    if (ret && fn->ret_context) {
+        if (strcmp(ret, "L->idl_ret"))  /* [async]: the value RpcAsyncCompleteCall was given */
+            gen_line(g, "*arpc_sctx_value(L->idl_x_ret) = (void *)%s;", ret);
+        gen_ctx_server_marshal(g, "L->idl_x_ret");
+    } else if (ret) {
         View rv = {.type = fn->ret, .prefix = "L->"};
         gen_write(g, &rv, ret, M_FULL);
     }
@@ -228,7 +276,7 @@ static void server_free_fn(Gen *g, Interface *itf, Func *fn, const char *sn)
     gen_line(g, "(void)L;");
     for (int i = 0; i < fn->nparams; i++) {
         Field *p = fn->params[i];
-        if (i == fn->handle_param || !param_is_marshalled(p))
+        if (i == fn->handle_param || !param_is_marshalled(p) || param_ctx(p))
             continue;
         View v = view_of_field(p, "L->", itf->ptr_default, 1);
         int h = holding(p, &v);
@@ -402,6 +450,7 @@ void emit_server(FILE *f, Program *p, const Options *o)
         }
     gen_struct_helpers(&g, p, 1, 1, 1);
     gen_pipe_types(&g, p);
+    gen_ctx_rundowns(&g, p);
     for (int i = 0; i < p->nifaces; i++) {
         Interface *itf = p->ifaces[i];
         if (itf->is_local)
@@ -426,7 +475,9 @@ void emit_server(FILE *f, Program *p, const Options *o)
         gen_iface_id(&g, itf);
         fprintf(f, ",\n    ARPC_NDR20_SYNTAX,\n    &%s_DispatchTable,\n    %d,\n    %s,\n    0,\n    0,\n    %s,\n};\n",
                 pfx, itf->nep, eps ? eps : "0", iface_has_pipes(itf) ? "RPC_INTERFACE_HAS_PIPES" : "0");
-        fprintf(f, "RPC_IF_HANDLE %s_s_ifspec = (RPC_IF_HANDLE)&%s___RpcServerInterface;\n\n", pfx, itf->name);
+        char *ifs = iface_ifspec(itf, o, 1);
+        fprintf(f, "RPC_IF_HANDLE %s = (RPC_IF_HANDLE)&%s___RpcServerInterface;\n\n", ifs, itf->name);
+        free(ifs);
         free(pfx);
         free(eps);
     }

@@ -84,6 +84,10 @@ View view_of_field(Field *fd, const char *prefix, int ptr_default, int top_level
     v.length_is = fd->length_is;
     v.first_is = fd->first_is;
     v.last_is = fd->last_is;
+    v.switch_is = fd->switch_is;
+    v.switch_type = fd->switch_type;
+    v.range_lo = fd->range_lo;
+    v.range_hi = fd->range_hi;
     v.prefix = prefix;
     apply_typedef_ptr_attrs(&v);
     if (!v.ptr_kind)
@@ -97,6 +101,12 @@ View view_inner(const View *outer, Type *sub, int ptr_default)
     v.type = sub;
     v.string = outer->string;
     v.prefix = outer->prefix;
+    /* through pointers: the union they lead to, the value [range] limits */
+    v.switch_is = outer->switch_is;
+    v.switch_type = outer->switch_type;
+    v.disc_assign = outer->disc_assign;
+    v.range_lo = outer->range_lo;
+    v.range_hi = outer->range_hi;
     apply_typedef_ptr_attrs(&v);
     if (!v.ptr_kind)
         v.ptr_kind = ptr_default;
@@ -140,6 +150,9 @@ static View elem_view(Gen *g, const View *v)
     Type *r = type_resolve(v->type);
     View e = view_inner(v, r->sub, pdef(g));
     e.string = 0;
+    e.switch_is = NULL;
+    e.disc_assign = 0;
+    e.range_lo = e.range_hi = NULL;
     return e;
 }
 
@@ -336,6 +349,9 @@ void gen_write(Gen *g, const View *v, const char *lv, int mode)
 {
     Type *r = type_resolve(v->type);
     switch (r->kind) {
+    case TY_UNION:
+        gen_union_write(g, v, lv, mode);
+        return;
     case TY_BASE:
     case TY_ENUM:
         if (mode & M_FLAT)
@@ -460,10 +476,20 @@ void gen_read(Gen *g, const View *v, const char *lv, int mode)
 {
     Type *r = type_resolve(v->type);
     switch (r->kind) {
+    case TY_UNION:
+        gen_union_read(g, v, lv, mode);
+        return;
     case TY_BASE:
     case TY_ENUM:
-        if (mode & M_FLAT)
+        if (mode & M_FLAT) {
             read_base(g, v->type, lv);
+            if (v->range_lo) {
+                long long lo = 0, hi = 0;
+                expr_eval(v->range_lo, &lo);
+                expr_eval(v->range_hi, &hi);
+                gen_line(g, "idl_range((long long)(%s), %lldLL, %lldLL);", lv, lo, hi);
+            }
+        }
         return;
     case TY_STRUCT:
         if (mode & M_FLAT)
@@ -618,6 +644,9 @@ void gen_zero_pointers(Gen *g, Type *t, const char *lv)
         gen_line(g, "%s = NULL;", lv);
     } else if (r->kind == TY_STRUCT && type_has_pointers(r)) {
         gen_line(g, "idl_z_%s(&(%s));", r->st->cname, lv);
+    } else if (r->kind == TY_UNION && type_has_pointers(r)) {
+        /* whichever arm is read later, its pointers start out NULL */
+        gen_line(g, "memset(&(%s), 0, sizeof(%s));", lv, lv);
     } else if (r->kind == TY_ARRAY && type_has_pointers(r->sub)) {
         char *n = expr_c(r->dim, "");
         int k = ++g->tmp;
@@ -634,6 +663,8 @@ void gen_free(Gen *g, const View *v, const char *lv, const char *count)
     Type *r = type_resolve(v->type);
     if (r->kind == TY_STRUCT && type_has_pointers(r)) {
         gen_line(g, "idl_f_%s(%s, &(%s));", r->st->cname, g->r, lv);
+    } else if (r->kind == TY_UNION) {
+        gen_union_free(g, v, lv);
     } else if (r->kind == TY_ARRAY && type_has_pointers(r->sub)) {
         View ev = elem_view(g, v);
         char *n = expr_c(r->dim, "");
@@ -685,12 +716,20 @@ static void reach_type(Type *t)
     for (;;) {
         if (!t)
             return;
+        if (t->kind == TY_NAMED && t->td->context_handle)
+            return;  /* opaque: nothing of it travels */
         if (t->kind == TY_NAMED)
             t = t->td->type;
         else if (t->kind == TY_PTR || t->kind == TY_ARRAY || t->kind == TY_PIPE)
             t = t->sub;
         else
             break;
+    }
+    if (t->kind == TY_UNION) {
+        for (int i = 0; i < t->un->narms; i++)
+            if (t->un->arms[i]->field)
+                reach_type(t->un->arms[i]->field->type);
+        return;
     }
     if (t->kind != TY_STRUCT)
         return;
@@ -711,7 +750,8 @@ void gen_struct_helpers(Gen *g, Program *p, int writer, int reader, int freer)
             continue;
         for (int j = 0; j < itf->nfuncs; j++)
             for (int k = 0; k < itf->funcs[j]->nparams; k++)
-                reach_type(itf->funcs[j]->params[k]->type);
+                if (!param_ctx(itf->funcs[j]->params[k]))
+                    reach_type(itf->funcs[j]->params[k]->type);
     }
     if (!nreach)
         return;
@@ -779,8 +819,12 @@ void gen_struct_helpers(Gen *g, Program *p, int writer, int reader, int freer)
             for (int j = 0; j < s->nfields; j++) {
                 Field *f = s->fields[j];
                 View v = view_of_field(f, "p->", pdef(g), 0);
+                v.disc_assign = union_disc_later(s->fields, s->nfields, j, recv_all);
                 char *lv = xasprintf("p->%s", f->name);
-                gen_read(g, &v, lv, M_FLAT);
+                if (disc_preassigned(s->fields, s->nfields, j, recv_all))
+                    gen_read_disc_check(g, &v, lv);
+                else
+                    gen_read(g, &v, lv, M_FLAT);
                 free(lv);
             }
             gen_line(g, "arpc_ndr_r_align(r, %d);", al);
@@ -833,6 +877,8 @@ void gen_struct_helpers(Gen *g, Program *p, int writer, int reader, int freer)
 void gen_preamble(Gen *g)
 {
     static const char *text =
+        "#include <string.h>\n"
+        "\n"
         "#if defined(__GNUC__) || defined(__clang__)\n"
         "#define IDL_UNUSED __attribute__((unused))\n"
         "#else\n"
@@ -849,6 +895,13 @@ void gen_preamble(Gen *g)
         "    if (v < 0 || v > 0xffffffffLL)\n"
         "        RpcRaiseException(RPC_S_INVALID_BOUND);\n"
         "    return (uint32_t)v;\n"
+        "}\n"
+        "\n"
+        "/* [range]: a value received outside its bounds */\n"
+        "IDL_UNUSED static void idl_range(long long v, long long lo, long long hi)\n"
+        "{\n"
+        "    if (v < lo || v > hi)\n"
+        "        RpcRaiseException(RPC_S_INVALID_BOUND);\n"
         "}\n"
         "\n"
         "/* deferred pointees: nesting depth bounded as arpc_ndr_r_ref_id does */\n"

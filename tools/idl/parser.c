@@ -1,22 +1,17 @@
-/* parser.c - recursive-descent parser for the supported IDL subset and
- * for ACF files. */
-#include "idl.h"
+/* parser.c - recursive-descent parser for the supported IDL: types
+ * (structs, enums, unions of both kinds, pipes), constants, interfaces,
+ * procedures, attributes, import/include/cpp_quote/midl_pragma.  The ACF
+ * is parsed by acf.c with the same primitives (parser.h). */
+#include "parser.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct Parser {
-    Lexer *lx;
-    Token tok;      /* current */
-    Token peek;
-    int has_peek;
-    Program *prog;
-    int anon;
-    int in_pipe;    /* parsing the element type of `typedef pipe` */
-} Parser;
+/* anonymous struct/union names, unique across imported files */
+static int anon;
 
-static void next(Parser *p)
+void pr_next(Parser *p)
 {
     if (p->has_peek) {
         p->tok = p->peek;
@@ -26,7 +21,7 @@ static void next(Parser *p)
     }
 }
 
-static Token *peek(Parser *p)
+Token *pr_peek(Parser *p)
 {
     if (!p->has_peek) {
         p->peek = lexer_next(p->lx);
@@ -35,12 +30,12 @@ static Token *peek(Parser *p)
     return &p->peek;
 }
 
-static int is(Parser *p, const char *text)
+int pr_is(Parser *p, const char *text)
 {
     return (p->tok.kind == TK_PUNCT || p->tok.kind == TK_IDENT) && !strcmp(p->tok.text, text);
 }
 
-__attribute__((noreturn)) static void syntax(Parser *p, const char *what)
+void pr_syntax(Parser *p, const char *what)
 {
     if (p->tok.kind == TK_EOF)
         fatal(p->tok.loc, "%s near end of file", what);
@@ -49,32 +44,32 @@ __attribute__((noreturn)) static void syntax(Parser *p, const char *what)
     fatal(p->tok.loc, "%s near '%s'", what, p->tok.text);
 }
 
-static void expect(Parser *p, const char *text)
+void pr_expect(Parser *p, const char *text)
 {
-    if (!is(p, text)) {
+    if (!pr_is(p, text)) {
         char *m = xasprintf("expected '%s'", text);
-        syntax(p, m);
+        pr_syntax(p, m);
     }
-    next(p);
+    pr_next(p);
 }
 
-static int accept(Parser *p, const char *text)
+int pr_accept(Parser *p, const char *text)
 {
-    if (is(p, text)) {
-        next(p);
+    if (pr_is(p, text)) {
+        pr_next(p);
         return 1;
     }
     return 0;
 }
 
-static char *ident(Parser *p, const char *what)
+char *pr_ident(Parser *p, const char *what)
 {
     if (p->tok.kind != TK_IDENT) {
         char *m = xasprintf("expected %s", what);
-        syntax(p, m);
+        pr_syntax(p, m);
     }
     char *s = p->tok.text;
-    next(p);
+    pr_next(p);
     return s;
 }
 
@@ -86,10 +81,8 @@ static void check_unsupported_keyword(Parser *p)
     const char *t = p->tok.text;
     if (!strcmp(t, "pipe"))
         fatal(p->tok.loc, "'pipe' is only allowed as 'typedef pipe TYPE NAME;'");
-    if (!strcmp(t, "union"))
-        fatal(p->tok.loc, "unions are not supported yet");
-    if (!strcmp(t, "import") || !strcmp(t, "importlib"))
-        fatal(p->tok.loc, "'%s' is not supported yet", t);
+    if (!strcmp(t, "importlib"))
+        fatal(p->tok.loc, "'importlib' (type libraries) is not supported");
     if (!strcmp(t, "library") || !strcmp(t, "coclass") || !strcmp(t, "dispinterface") ||
         !strcmp(t, "module"))
         fatal(p->tok.loc, "'%s' is not supported", t);
@@ -123,7 +116,7 @@ static Expr *parse_primary(Parser *p)
             e->num = (long long)strtod(t.text, &end);  /* version(1.0), float constants */
         else if (*end)
             fatal(t.loc, "invalid integer constant near '%s'", t.text);
-        next(p);
+        pr_next(p);
         return e;
     }
     if (t.kind == TK_IDENT) {
@@ -133,35 +126,35 @@ static Expr *parse_primary(Parser *p)
             e->kind = EX_NUM;
             e->num = t.text[0] == 'T';
         }
-        next(p);
+        pr_next(p);
         return e;
     }
     if (t.kind == TK_STR) {
         Expr *e = new_expr(EX_STR, t.loc);
         e->text = t.text;
-        next(p);
+        pr_next(p);
         return e;
     }
     if (t.kind == TK_CHAR) {
         Expr *e = new_expr(EX_CHAR, t.loc);
         e->text = t.text;
-        next(p);
+        pr_next(p);
         return e;
     }
-    if (accept(p, "(")) {
+    if (pr_accept(p, "(")) {
         Expr *e = parse_expr(p);
-        expect(p, ")");
+        pr_expect(p, ")");
         return e;
     }
-    syntax(p, "expected an expression");
+    pr_syntax(p, "expected an expression");
 }
 
 static Expr *parse_unary(Parser *p)
 {
-    if (is(p, "-") || is(p, "+") || is(p, "~") || is(p, "!") || is(p, "*") || is(p, "&")) {
+    if (pr_is(p, "-") || pr_is(p, "+") || pr_is(p, "~") || pr_is(p, "!") || pr_is(p, "*") || pr_is(p, "&")) {
         Expr *e = new_expr(EX_UNARY, p->tok.loc);
         e->text = p->tok.text;
-        next(p);
+        pr_next(p);
         e->a = parse_unary(p);
         return e;
     }
@@ -189,7 +182,7 @@ static Expr *parse_binary(Parser *p, int level)
             return l;
         Expr *e = new_expr(EX_BINARY, p->tok.loc);
         e->text = (char *)op;
-        next(p);
+        pr_next(p);
         e->a = l;
         e->b = parse_binary(p, level + 1);
         l = e;
@@ -199,12 +192,12 @@ static Expr *parse_binary(Parser *p, int level)
 static Expr *parse_expr(Parser *p)
 {
     Expr *c = parse_binary(p, 0);
-    if (is(p, "?")) {
+    if (pr_is(p, "?")) {
         Expr *e = new_expr(EX_COND, p->tok.loc);
-        next(p);
+        pr_next(p);
         e->a = c;
         e->b = parse_expr(p);
-        expect(p, ":");
+        pr_expect(p, ":");
         e->c = parse_expr(p);
         return e;
     }
@@ -212,63 +205,102 @@ static Expr *parse_expr(Parser *p)
 }
 
 /* ---------------------------------------------------------- attributes */
-static Attr *parse_attrs(Parser *p)
+static Type *parse_type(Parser *p);
+
+int attr_is_conversion(const char *name)
+{
+    return !strcmp(name, "transmit_as") || !strcmp(name, "represent_as") || !strcmp(name, "wire_marshal") ||
+           !strcmp(name, "user_marshal");
+}
+
+void reject_conversion(Attr *a)
+{
+    fatal(a->loc, "[%s] is not supported: asyncrpc-idl generates no calls to user conversion or "
+                  "marshalling routines (transmit the type itself)", a->name);
+}
+
+/* the argument tokens of an attribute whose argument is not an expression,
+ * up to the matching ')' */
+static void skip_balanced(Parser *p)
+{
+    int depth = 0;
+    for (;;) {
+        if (p->tok.kind == TK_EOF)
+            pr_syntax(p, "expected ')'");
+        if (pr_is(p, "("))
+            depth++;
+        else if (pr_is(p, ")") && depth-- == 0)
+            return;
+        pr_next(p);
+    }
+}
+
+Attr *parse_attrs(Parser *p)
 {
     Attr *head = NULL, **tail = &head;
-    while (is(p, "[")) {
-        next(p);
-        if (accept(p, "]"))
+    while (pr_is(p, "[")) {
+        pr_next(p);
+        if (pr_accept(p, "]"))
             continue;
         for (;;) {
             if (p->tok.kind != TK_IDENT)
-                syntax(p, "expected an attribute");
+                pr_syntax(p, "expected an attribute");
             Attr *a = xmalloc(sizeof *a);
             a->name = p->tok.text;
             a->loc = p->tok.loc;
-            next(p);
-            if (is(p, "(")) {
+            pr_next(p);
+            if (pr_is(p, "(")) {
                 if (!strcmp(a->name, "uuid")) {
                     /* read raw, the uuid is not made of tokens */
                     Loc l;
                     a->raw = lexer_raw_until_paren(p->lx, &l);
-                    next(p);
-                    expect(p, ")");
+                    pr_next(p);
+                    pr_expect(p, ")");
                 } else if (!strcmp(a->name, "implicit_handle")) {
-                    next(p);
-                    char *ty = ident(p, "a handle type");
-                    accept(p, "*");
-                    char *nm = ident(p, "a handle name");
+                    pr_next(p);
+                    char *ty = pr_ident(p, "a handle type");
+                    pr_accept(p, "*");
+                    char *nm = pr_ident(p, "a handle name");
                     a->raw = xasprintf("%s %s", ty, nm);
-                    expect(p, ")");
+                    pr_expect(p, ")");
+                } else if (!strcmp(a->name, "switch_type")) {
+                    pr_next(p);
+                    a->type = parse_type(p);
+                    pr_expect(p, ")");
+                } else if (attr_is_conversion(a->name) || !strcmp(a->name, "optimize") ||
+                           !strcmp(a->name, "allocate")) {
+                    pr_next(p);
+                    skip_balanced(p);
+                    pr_expect(p, ")");
                 } else {
-                    next(p);
-                    if (!is(p, ")"))
+                    pr_next(p);
+                    if (!pr_is(p, ")"))
                         for (;;) {
                             Expr *e;
-                            if (is(p, ",") || is(p, ")")) {
+                            if (pr_is(p, ",") || pr_is(p, ")")) {
                                 e = new_expr(EX_NAME, p->tok.loc);
                                 e->text = "";
                             } else {
                                 e = parse_expr(p);
                             }
                             VEC_PUSH(a->args, a->nargs, e);
-                            if (!accept(p, ","))
+                            if (!pr_accept(p, ","))
                                 break;
                         }
-                    expect(p, ")");
+                    pr_expect(p, ")");
                 }
             }
             *tail = a;
             tail = &a->next;
-            if (accept(p, "]"))
+            if (pr_accept(p, "]"))
                 break;
-            expect(p, ",");
+            pr_expect(p, ",");
         }
     }
     return head;
 }
 
-static Attr *find_attr(Attr *a, const char *name)
+Attr *find_attr(Attr *a, const char *name)
 {
     for (; a; a = a->next)
         if (!strcmp(a->name, name))
@@ -285,7 +317,8 @@ static Expr *single_arg(Attr *a)
     return a->args[0];
 }
 
-/* Attributes of a parameter (is_param) or struct field. */
+/* Attributes of a parameter (is_param), struct field or union arm member
+ * (the arm's case/default were taken off the list). */
 static void analyze_field(Field *f, int is_param)
 {
     f->is_param = is_param;
@@ -302,10 +335,23 @@ static void analyze_field(Field *f, int is_param)
         else if (!strcmp(n, "length_is")) f->length_is = single_arg(a);
         else if (!strcmp(n, "first_is")) f->first_is = single_arg(a);
         else if (!strcmp(n, "last_is")) f->last_is = single_arg(a);
-        else if (!strcmp(n, "context_handle"))
-            fatal(a->loc, "context handles are not supported yet");
-        else if (!strcmp(n, "switch_is") || !strcmp(n, "switch_type"))
-            fatal(a->loc, "unions are not supported yet");
+        else if (!strcmp(n, "switch_is")) f->switch_is = single_arg(a);
+        else if (!strcmp(n, "switch_type")) f->switch_type = a->type;
+        else if (!strcmp(n, "range")) {
+            if (a->nargs != 2 || (a->args[0]->kind == EX_NAME && !*a->args[0]->text) ||
+                (a->args[1]->kind == EX_NAME && !*a->args[1]->text))
+                fatal(a->loc, "[range] needs two values: range(low, high)");
+            f->range_lo = a->args[0];
+            f->range_hi = a->args[1];
+        } else if (!strcmp(n, "context_handle")) {
+            if (!is_param)
+                fatal(a->loc, "context handles can only be parameters ('%s' is a member)", f->name);
+            f->context_handle = 1;
+        } else if (is_param && !strcmp(n, "comm_status")) f->comm_status = 1;
+        else if (is_param && !strcmp(n, "fault_status")) f->fault_status = 1;
+        else if (attr_is_conversion(n)) reject_conversion(a);
+        else if (!strcmp(n, "case") || !strcmp(n, "default"))
+            fatal(a->loc, "[%s] applies to the members of a union", n);
         else if (!strcmp(n, "helpstring") || !strcmp(n, "public")) {}
         else
             fatal(a->loc, "[%s] is not supported yet", n);
@@ -333,15 +379,16 @@ static Type *base_type(int base, const char *spell, Loc loc)
 
 static void parse_struct_body(Parser *p, Struct *s);
 static void parse_enum_body(Parser *p, Enum *e);
+static Type *parse_union(Parser *p, Loc loc);
 
 static Type *parse_type(Parser *p)
 {
     int is_const = 0, sign = 0; /* 1 unsigned, 2 signed */
     Loc loc = p->tok.loc;
     for (;;) {
-        if (accept(p, "const")) is_const = 1;
-        else if (is(p, "unsigned")) { loc = p->tok.loc; next(p); sign = 1; }
-        else if (is(p, "signed")) { loc = p->tok.loc; next(p); sign = 2; }
+        if (pr_accept(p, "const")) is_const = 1;
+        else if (pr_is(p, "unsigned")) { loc = p->tok.loc; pr_next(p); sign = 1; }
+        else if (pr_is(p, "signed")) { loc = p->tok.loc; pr_next(p); sign = 2; }
         else break;
     }
     check_unsupported_keyword(p);
@@ -351,46 +398,46 @@ static Type *parse_type(Parser *p)
         loc = p->tok.loc;
 #define KW(s) (!strcmp(w, s))
     if (KW("char")) {
-        next(p);
+        pr_next(p);
         t = sign == 1 ? base_type(B_UCHAR, "unsigned char", loc)
                       : base_type(B_CHAR, sign == 2 ? "signed char" : "char", loc);
     } else if (KW("small")) {
-        next(p);
+        pr_next(p);
         t = sign == 1 ? base_type(B_USMALL, "unsigned small", loc) : base_type(B_SMALL, "small", loc);
     } else if (KW("short")) {
-        next(p);
-        accept(p, "int");
+        pr_next(p);
+        pr_accept(p, "int");
         t = sign == 1 ? base_type(B_USHORT, "unsigned short", loc) : base_type(B_SHORT, "short", loc);
     } else if (KW("long")) {
-        next(p);
-        if (is(p, "long"))
+        pr_next(p);
+        if (pr_is(p, "long"))
             fatal(p->tok.loc, "'long long' is not an IDL type; use hyper");
-        accept(p, "int");
+        pr_accept(p, "int");
         t = sign == 1 ? base_type(B_ULONG, "unsigned long", loc) : base_type(B_LONG, "long", loc);
     } else if (KW("int")) {
-        next(p);
+        pr_next(p);
         t = sign == 1 ? base_type(B_UINT, "unsigned int", loc) : base_type(B_INT, "int", loc);
     } else if (KW("hyper") || KW("__int64")) {
-        next(p);
+        pr_next(p);
         t = sign == 1 ? base_type(B_UHYPER, "MIDL_uhyper", loc) : base_type(B_HYPER, "hyper", loc);
     } else if (KW("__int3264") || KW("__int32") || KW("__int8") || KW("__int16")) {
         fatal(loc, "'%s' is not supported yet", w);
     } else if (sign) {
         t = sign == 1 ? base_type(B_UINT, "unsigned int", loc) : base_type(B_INT, "int", loc);
-    } else if (KW("boolean")) { next(p); t = base_type(B_BOOLEAN, "boolean", loc); }
-    else if (KW("byte")) { next(p); t = base_type(B_BYTE, "byte", loc); }
-    else if (KW("float")) { next(p); t = base_type(B_FLOAT, "float", loc); }
-    else if (KW("double")) { next(p); t = base_type(B_DOUBLE, "double", loc); }
-    else if (KW("wchar_t")) { next(p); t = base_type(B_WCHAR, "wchar_t", loc); }
-    else if (KW("handle_t")) { next(p); t = base_type(B_HANDLE, "handle_t", loc); }
-    else if (KW("error_status_t")) { next(p); t = base_type(B_ERROR_STATUS, "error_status_t", loc); }
-    else if (KW("void")) { next(p); t = base_type(B_VOID, "void", loc); }
+    } else if (KW("boolean")) { pr_next(p); t = base_type(B_BOOLEAN, "boolean", loc); }
+    else if (KW("byte")) { pr_next(p); t = base_type(B_BYTE, "byte", loc); }
+    else if (KW("float")) { pr_next(p); t = base_type(B_FLOAT, "float", loc); }
+    else if (KW("double")) { pr_next(p); t = base_type(B_DOUBLE, "double", loc); }
+    else if (KW("wchar_t")) { pr_next(p); t = base_type(B_WCHAR, "wchar_t", loc); }
+    else if (KW("handle_t")) { pr_next(p); t = base_type(B_HANDLE, "handle_t", loc); }
+    else if (KW("error_status_t")) { pr_next(p); t = base_type(B_ERROR_STATUS, "error_status_t", loc); }
+    else if (KW("void")) { pr_next(p); t = base_type(B_VOID, "void", loc); }
     else if (KW("struct")) {
-        next(p);
+        pr_next(p);
         Struct *s = NULL;
         if (p->tok.kind == TK_IDENT) {
             Loc tl = p->tok.loc;
-            char *tag = ident(p, "a struct tag");
+            char *tag = pr_ident(p, "a struct tag");
             s = find_struct(tag);
             if (!s) {
                 s = xmalloc(sizeof *s);
@@ -402,26 +449,26 @@ static Type *parse_type(Parser *p)
         } else {
             s = xmalloc(sizeof *s);
             s->loc = loc;
-            s->cname = xasprintf("__MIDL_struct_%d", ++p->anon);
+            s->cname = xasprintf("__MIDL_struct_%d", ++anon);
             register_struct(s);
         }
-        if (is(p, "{") && p->in_pipe)
+        if (pr_is(p, "{") && p->in_pipe)
             fatal(p->tok.loc, "define the element struct of a pipe before the pipe typedef "
                               "(no struct body in 'typedef pipe')");
-        if (is(p, "{")) {
+        if (pr_is(p, "{")) {
             if (s->defined)
                 fatal(p->tok.loc, "struct '%s' is defined twice", s->tag);
             parse_struct_body(p, s);
         } else if (!s->tag) {
-            syntax(p, "expected '{'");
+            pr_syntax(p, "expected '{'");
         }
         t = new_type(TY_STRUCT, loc);
         t->st = s;
     } else if (KW("enum")) {
-        next(p);
+        pr_next(p);
         Enum *e = NULL;
         if (p->tok.kind == TK_IDENT) {
-            char *tag = ident(p, "an enum tag");
+            char *tag = pr_ident(p, "an enum tag");
             e = find_enum(tag);
             if (!e) {
                 e = xmalloc(sizeof *e);
@@ -432,29 +479,30 @@ static Type *parse_type(Parser *p)
             e = xmalloc(sizeof *e);
             register_enum(e);
         }
-        if (is(p, "{") && p->in_pipe)
+        if (pr_is(p, "{") && p->in_pipe)
             fatal(p->tok.loc, "define the element enum of a pipe before the pipe typedef "
                               "(no enum body in 'typedef pipe')");
-        if (is(p, "{"))
+        if (pr_is(p, "{"))
             parse_enum_body(p, e);
         else if (!e->tag)
-            syntax(p, "expected '{'");
+            pr_syntax(p, "expected '{'");
         t = new_type(TY_ENUM, loc);
         t->en = e;
+    } else if (KW("union")) {
+        pr_next(p);
+        t = parse_union(p, loc);
     } else if (p->tok.kind == TK_IDENT) {
-        if (!strcmp(w, "context_handle"))
-            fatal(loc, "context handles are not supported yet");
         Typedef *td = find_typedef(w);
         if (!td)
             fatal(loc, "unknown type '%s'", w);
-        next(p);
+        pr_next(p);
         t = new_type(TY_NAMED, loc);
         t->td = td;
     } else {
-        syntax(p, "expected a type");
+        pr_syntax(p, "expected a type");
     }
 #undef KW
-    if (accept(p, "const"))
+    if (pr_accept(p, "const"))
         is_const = 1;
     t->is_const = is_const;
     return t;
@@ -464,36 +512,36 @@ static Type *parse_type(Parser *p)
 static Type *parse_declarator(Parser *p, Type *base, char **name, Loc *nloc, int need_name)
 {
     Type *t = base;
-    while (is(p, "*")) {
+    while (pr_is(p, "*")) {
         Type *q = new_type(TY_PTR, p->tok.loc);
-        next(p);
+        pr_next(p);
         q->sub = t;
         t = q;
-        while (accept(p, "const")) {}
-        if (is(p, "__RPC_FAR") || is(p, "__RPC_USER"))
-            next(p);
+        while (pr_accept(p, "const")) {}
+        if (pr_is(p, "__RPC_FAR") || pr_is(p, "__RPC_USER"))
+            pr_next(p);
     }
-    if (is(p, "("))
+    if (pr_is(p, "("))
         fatal(p->tok.loc, "function pointers are not supported yet");
     *name = NULL;
     *nloc = p->tok.loc;
     if (p->tok.kind == TK_IDENT) {
         check_unsupported_keyword(p);
         *name = p->tok.text;
-        next(p);
+        pr_next(p);
     } else if (need_name) {
-        syntax(p, "expected a name");
+        pr_syntax(p, "expected a name");
     }
     Expr *dims[8];
     int nd = 0;
     Loc dloc[8];
-    while (is(p, "[")) {
+    while (pr_is(p, "[")) {
         dloc[nd] = p->tok.loc;
-        next(p);
+        pr_next(p);
         Expr *d = NULL;
-        if (is(p, "*")) {
-            next(p);
-        } else if (!is(p, "]")) {
+        if (pr_is(p, "*")) {
+            pr_next(p);
+        } else if (!pr_is(p, "]")) {
             d = parse_expr(p);
             long long v;
             if (!expr_eval(d, &v))
@@ -501,7 +549,7 @@ static Type *parse_declarator(Parser *p, Type *base, char **name, Loc *nloc, int
             if (v <= 0)
                 fatal(d->loc, "array size must be positive");
         }
-        expect(p, "]");
+        pr_expect(p, "]");
         if (nd == 8)
             fatal(dloc[nd - 1], "too many array dimensions");
         if (!d && nd > 0)
@@ -519,8 +567,8 @@ static Type *parse_declarator(Parser *p, Type *base, char **name, Loc *nloc, int
 
 static void parse_struct_body(Parser *p, Struct *s)
 {
-    expect(p, "{");
-    while (!accept(p, "}")) {
+    pr_expect(p, "{");
+    while (!pr_accept(p, "}")) {
         Attr *attrs = parse_attrs(p);
         Type *bt = parse_type(p);
         for (;;) {
@@ -536,34 +584,210 @@ static void parse_struct_body(Parser *p, Struct *s)
                 if (!strcmp(s->fields[i]->name, f->name))
                     fatal(f->loc, "duplicate field '%s'", f->name);
             VEC_PUSH(s->fields, s->nfields, f);
-            if (!accept(p, ","))
+            if (!pr_accept(p, ","))
                 break;
         }
-        expect(p, ";");
+        pr_expect(p, ";");
     }
     if (!s->nfields)
         fatal(s->loc, "empty structures are not allowed");
     s->defined = 1;
+    s->imported = p->imported;
+}
+
+/* ---------------------------------------------------------------- unions */
+static Field *parse_member(Parser *p, Attr *attrs)
+{
+    Field *f = xmalloc(sizeof *f);
+    f->attrs = attrs;
+    Type *bt = parse_type(p);
+    f->type = parse_declarator(p, bt, &f->name, &f->loc, 1);
+    if (pr_is(p, ","))
+        fatal(p->tok.loc, "a union arm has one member ('%s')", f->name);
+    analyze_field(f, 0);
+    Typedef *pt = type_find_pipe(f->type);
+    if (pt)
+        fatal(f->loc, "pipe type '%s' cannot be a member of a union (pipes are parameters only)", pt->name);
+    return f;
+}
+
+static void add_arm(Union *u, Arm *arm)
+{
+    if (arm->field)
+        for (int i = 0; i < u->narms; i++)
+            if (u->arms[i]->field && !strcmp(u->arms[i]->field->name, arm->field->name))
+                fatal(arm->field->loc, "duplicate member '%s'", arm->field->name);
+    VEC_PUSH(u->arms, u->narms, arm);
+}
+
+/* the members of a non-encapsulated union: [case(...)] or [default] member */
+static void parse_union_body(Parser *p, Union *u)
+{
+    pr_expect(p, "{");
+    while (!pr_accept(p, "}")) {
+        Arm *arm = xmalloc(sizeof *arm);
+        arm->loc = p->tok.loc;
+        Attr *attrs = parse_attrs(p), *rest = NULL, **tail = &rest;
+        for (Attr *a = attrs, *nx; a; a = nx) {
+            nx = a->next;
+            a->next = NULL;
+            if (!strcmp(a->name, "case")) {
+                if (!a->nargs || (a->args[0]->kind == EX_NAME && !*a->args[0]->text))
+                    fatal(a->loc, "[case] needs at least one value");
+                for (int i = 0; i < a->nargs; i++)
+                    VEC_PUSH(arm->cases, arm->ncases, a->args[i]);
+            } else if (!strcmp(a->name, "default")) {
+                arm->is_default = 1;
+            } else {
+                *tail = a;
+                tail = &a->next;
+            }
+        }
+        if (!arm->ncases && !arm->is_default)
+            fatal(arm->loc, "a member of a union needs [case(...)] or [default]");
+        if (!pr_accept(p, ";")) {
+            arm->field = parse_member(p, rest);
+            pr_expect(p, ";");
+        } else if (rest) {
+            fatal(rest->loc, "[%s] on an empty union arm", rest->name);
+        }
+        add_arm(u, arm);
+    }
+    u->defined = 1;
+    u->imported = p->imported;
+}
+
+/* after 'switch': (TYPE NAME) [ARMNAME] { case V: [case W:] member; ... } -
+ * a structure of the discriminant and a union of the arms, as MIDL
+ * declares it (the arms' field is named tagged_union when unnamed) */
+static void parse_encapsulated_body(Parser *p, Struct *s)
+{
+    pr_expect(p, "switch");
+    pr_expect(p, "(");
+    Field *disc = xmalloc(sizeof *disc);
+    Type *dt = parse_type(p);
+    disc->type = parse_declarator(p, dt, &disc->name, &disc->loc, 1);
+    pr_expect(p, ")");
+    Union *u = xmalloc(sizeof *u);
+    u->encapsulated = 1;
+    u->loc = s->loc;
+    u->cname = xasprintf("__MIDL_union_%d", ++anon);
+    Field *uf = xmalloc(sizeof *uf);
+    uf->loc = p->tok.loc;
+    uf->name = p->tok.kind == TK_IDENT ? pr_ident(p, "a union name") : "tagged_union";
+    if (!strcmp(uf->name, disc->name))
+        fatal(uf->loc, "duplicate field '%s'", uf->name);
+    uf->type = new_type(TY_UNION, uf->loc);
+    uf->type->un = u;
+    uf->switch_is = xmalloc(sizeof *uf->switch_is);
+    uf->switch_is->kind = EX_NAME;
+    uf->switch_is->text = disc->name;
+    uf->switch_is->loc = disc->loc;
+    uf->switch_type = disc->type;
+    pr_expect(p, "{");
+    Arm *arm = NULL;
+    while (!pr_accept(p, "}")) {
+        if (!arm) {
+            arm = xmalloc(sizeof *arm);
+            arm->loc = p->tok.loc;
+        }
+        if (pr_accept(p, "case")) {
+            VEC_PUSH(arm->cases, arm->ncases, parse_expr(p));
+            pr_expect(p, ":");
+            continue;
+        }
+        if (pr_accept(p, "default")) {
+            arm->is_default = 1;
+            pr_expect(p, ":");
+            continue;
+        }
+        if (!arm->ncases && !arm->is_default)
+            pr_syntax(p, "expected 'case' or 'default'");
+        if (!pr_accept(p, ";")) {
+            arm->field = parse_member(p, parse_attrs(p));
+            pr_expect(p, ";");
+        }
+        add_arm(u, arm);
+        arm = NULL;
+    }
+    if (arm)
+        fatal(arm->loc, "a case of a union needs a member (or ';' for an empty arm)");
+    u->defined = 1;
+    u->imported = p->imported;
+    VEC_PUSH(s->fields, s->nfields, disc);
+    VEC_PUSH(s->fields, s->nfields, uf);
+    s->defined = 1;
+    s->imported = p->imported;
+}
+
+/* after 'union': a non-encapsulated union (its type) or an encapsulated
+ * one (the structure holding it) */
+static Type *parse_union(Parser *p, Loc loc)
+{
+    char *tag = NULL;
+    Loc tl = loc;
+    if (p->tok.kind == TK_IDENT && !pr_is(p, "switch")) {
+        tl = p->tok.loc;
+        tag = pr_ident(p, "a union tag");
+    }
+    if (p->in_pipe && (pr_is(p, "{") || pr_is(p, "switch")))
+        fatal(loc, "the element type of a pipe cannot be a union");
+    if (pr_is(p, "switch")) {
+        Struct *s = tag ? find_struct(tag) : NULL;
+        if (s && s->defined)
+            fatal(tl, "struct '%s' is defined twice", tag);
+        if (!s) {
+            s = xmalloc(sizeof *s);
+            s->tag = tag;
+            s->cname = tag ? tag : xasprintf("__MIDL_struct_%d", ++anon);
+            s->loc = tl;
+            register_struct(s);
+        }
+        parse_encapsulated_body(p, s);
+        Type *t = new_type(TY_STRUCT, loc);
+        t->st = s;
+        return t;
+    }
+    Union *u = tag ? find_union(tag) : NULL;
+    if (!u) {
+        u = xmalloc(sizeof *u);
+        u->tag = tag;
+        u->loc = tl;
+        if (!tag)
+            u->cname = xasprintf("__MIDL_union_%d", ++anon);
+        register_union(u);
+    }
+    if (pr_is(p, "{")) {
+        if (u->defined)
+            fatal(p->tok.loc, "union '%s' is defined twice", tag);
+        parse_union_body(p, u);
+    } else if (!tag) {
+        pr_syntax(p, "expected '{'");
+    }
+    Type *t = new_type(TY_UNION, loc);
+    t->un = u;
+    return t;
 }
 
 static void parse_enum_body(Parser *p, Enum *e)
 {
-    expect(p, "{");
-    while (!is(p, "}")) {
-        char *n = ident(p, "an enumerator");
+    pr_expect(p, "{");
+    while (!pr_is(p, "}")) {
+        char *n = pr_ident(p, "an enumerator");
         Expr *v = NULL;
-        if (accept(p, "="))
+        if (pr_accept(p, "="))
             v = parse_expr(p);
         e->names = xrealloc(e->names, sizeof *e->names * (size_t)(e->n + 1));
         e->values = xrealloc(e->values, sizeof *e->values * (size_t)(e->n + 1));
         e->names[e->n] = n;
         e->values[e->n] = v;
         e->n++;
-        if (!accept(p, ","))
+        if (!pr_accept(p, ","))
             break;
     }
-    expect(p, "}");
+    pr_expect(p, "}");
     e->defined = 1;
+    e->imported = p->imported;
 }
 
 /* ---------------------------------------------------------------- items */
@@ -613,6 +837,8 @@ static void check_pipe_elem(Type *t, const char *pipe, Loc loc, const char *fiel
         break;
     case TY_PTR:
         fatal(loc, "the element type of pipe '%s' cannot be or contain a pointer%s", pipe, in);
+    case TY_UNION:
+        fatal(loc, "the element type of pipe '%s' cannot be or contain a union%s", pipe, in);
     case TY_PIPE:
         fatal(loc, "the element type of pipe '%s' cannot be a pipe", pipe);
     case TY_ARRAY:
@@ -645,19 +871,19 @@ static void parse_pipe_typedef(Parser *p, Item ***items, int *nitems, Attr *attr
     for (Attr *a = attrs; a; a = a->next)
         if (strcmp(a->name, "public") && strcmp(a->name, "helpstring"))
             fatal(a->loc, "[%s] does not apply to a pipe typedef", a->name);
-    expect(p, "pipe");
+    pr_expect(p, "pipe");
     p->in_pipe = 1;
     Type *et = parse_type(p);
     p->in_pipe = 0;
     for (;;) {
-        if (is(p, "*"))
+        if (pr_is(p, "*"))
             fatal(p->tok.loc, "'*' in a pipe typedef: pipes of pointers and pointers to pipes are not allowed");
         Typedef *td = xmalloc(sizeof *td);
         td->attrs = attrs;
         td->loc = p->tok.loc;
         check_unsupported_keyword(p);
-        td->name = ident(p, "a pipe type name");
-        if (is(p, "["))
+        td->name = pr_ident(p, "a pipe type name");
+        if (pr_is(p, "["))
             fatal(p->tok.loc, "arrays of pipes are not allowed");
         if (find_typedef(td->name))
             fatal(td->loc, "type '%s' is defined twice", td->name);
@@ -669,22 +895,23 @@ static void parse_pipe_typedef(Parser *p, Item ***items, int *nitems, Attr *attr
         Item *it = new_item(IT_TYPEDEF, loc);
         it->td = td;
         VEC_PUSH(*items, *nitems, it);
-        if (!accept(p, ","))
+        if (!pr_accept(p, ","))
             break;
     }
-    expect(p, ";");
+    pr_expect(p, ";");
 }
 
 static void parse_typedef(Parser *p, Item ***items, int *nitems)
 {
     Loc loc = p->tok.loc;
-    expect(p, "typedef");
+    pr_expect(p, "typedef");
     Attr *attrs = parse_attrs(p);
-    if (is(p, "pipe")) {
+    if (pr_is(p, "pipe")) {
         parse_pipe_typedef(p, items, nitems, attrs, loc);
         return;
     }
-    int v1 = 0, pk = PTR_DEFAULT, str = 0;
+    int v1 = 0, pk = PTR_DEFAULT, str = 0, ctx = 0, ms = 0;
+    Attr *swt = NULL;
     for (Attr *a = attrs; a; a = a->next) {
         if (!strcmp(a->name, "v1_enum")) v1 = 1;
         else if (!strcmp(a->name, "ref")) pk = PTR_REF;
@@ -692,18 +919,26 @@ static void parse_typedef(Parser *p, Item ***items, int *nitems)
         else if (!strcmp(a->name, "ptr")) pk = PTR_FULL;
         else if (!strcmp(a->name, "string")) str = 1;
         else if (!strcmp(a->name, "public") || !strcmp(a->name, "helpstring")) {}
-        else if (!strcmp(a->name, "context_handle"))
-            fatal(a->loc, "context handles are not supported yet");
-        else if (!strcmp(a->name, "switch_type"))
-            fatal(a->loc, "unions are not supported yet");
+        else if (!strcmp(a->name, "context_handle")) ctx = 1;
+        else if (!strcmp(a->name, "switch_type")) swt = a;
+        else if (!strcmp(a->name, "ms_union")) ms = 1;
         else if (!strcmp(a->name, "handle"))
             fatal(a->loc, "[handle] (user-defined binding handles) is not supported yet");
+        else if (attr_is_conversion(a->name))
+            reject_conversion(a);
         else
             fatal(a->loc, "[%s] is not supported yet", a->name);
     }
     Type *bt = parse_type(p);
     if (v1 && type_resolve(bt)->kind != TY_ENUM)
         fatal(loc, "[v1_enum] applies to enums only");
+    if ((swt || ms) && bt->kind != TY_UNION)
+        fatal((swt ? swt : attrs)->loc, "[%s] applies to non-encapsulated unions",
+              swt ? "switch_type" : "ms_union");
+    if (swt)
+        bt->un->switch_type = swt->type;
+    if (ms)
+        bt->un->ms_union = 1;
     int first = 1;
     for (;;) {
         Typedef *td = xmalloc(sizeof *td);
@@ -718,23 +953,30 @@ static void parse_typedef(Parser *p, Item ***items, int *nitems)
             fatal(td->loc, "pipe type '%s' cannot be used in a typedef (pipes are parameters only)", pt->name);
         if (find_typedef(td->name))
             fatal(td->loc, "type '%s' is defined twice", td->name);
+        if (ctx && !type_is_ptr(td->type))
+            fatal(td->loc, "context handle type '%s' must be a pointer type (e.g. 'typedef [context_handle] void *%s;')",
+                  td->name, td->name);
+        td->context_handle = ctx;
+        td->imported = p->imported;
         if (bt->kind == TY_STRUCT && !bt->st->tag && first)
             bt->st->cname = td->name;
+        if (bt->kind == TY_UNION && !bt->un->tag && first)
+            bt->un->cname = td->name;
         register_typedef(td);
         Item *it = new_item(IT_TYPEDEF, loc);
         it->td = td;
         VEC_PUSH(*items, *nitems, it);
         first = 0;
-        if (!accept(p, ","))
+        if (!pr_accept(p, ","))
             break;
     }
-    expect(p, ";");
+    pr_expect(p, ";");
 }
 
 static void parse_const(Parser *p, Item ***items, int *nitems)
 {
     Loc loc = p->tok.loc;
-    expect(p, "const");
+    pr_expect(p, "const");
     Const *c = xmalloc(sizeof *c);
     c->type = parse_type(p);
     char *name;
@@ -742,9 +984,9 @@ static void parse_const(Parser *p, Item ***items, int *nitems)
     c->name = name;
     if (type_find_pipe(c->type))
         fatal(c->loc, "a constant cannot be a pipe");
-    expect(p, "=");
+    pr_expect(p, "=");
     c->value = parse_expr(p);
-    expect(p, ";");
+    pr_expect(p, ";");
     if (find_const(c->name))
         fatal(c->loc, "constant '%s' is defined twice", c->name);
     register_const(c);
@@ -767,15 +1009,22 @@ static Func *parse_function_rest(Parser *p, Attr *attrs, Type *ret, char *name, 
         if (!strcmp(a->name, "helpstring") || !strcmp(a->name, "idempotent")) {}
         else if (!strcmp(a->name, "async"))
             fatal(a->loc, "[async] is an ACF attribute: write '[async] %s();' in the ACF", name);
+        else if (!strcmp(a->name, "callback"))
+            fatal(a->loc, "callbacks are not supported ([callback] procedure '%s')", name);
+        else if (!strcmp(a->name, "context_handle")) fn->ret_context = 1;
+        else if (!strcmp(a->name, "comm_status")) fn->comm_status = 1;
+        else if (!strcmp(a->name, "fault_status")) fn->fault_status = 1;
+        else if (!strcmp(a->name, "explicit_handle")) fn->explicit_handle = 1;
+        else if (attr_is_conversion(a->name)) reject_conversion(a);
         else
             fatal(a->loc, "[%s] is not supported yet", a->name);
     }
-    expect(p, "(");
-    if (is(p, "void") && peek(p)->kind == TK_PUNCT && !strcmp(peek(p)->text, ")")) {
-        next(p);
-    } else if (!is(p, ")")) {
+    pr_expect(p, "(");
+    if (pr_is(p, "void") && pr_peek(p)->kind == TK_PUNCT && !strcmp(pr_peek(p)->text, ")")) {
+        pr_next(p);
+    } else if (!pr_is(p, ")")) {
         for (;;) {
-            if (is(p, "."))
+            if (pr_is(p, "."))
                 fatal(p->tok.loc, "variable argument lists are not supported");
             Field *f = xmalloc(sizeof *f);
             f->attrs = parse_attrs(p);
@@ -786,12 +1035,12 @@ static Func *parse_function_rest(Parser *p, Attr *attrs, Type *ret, char *name, 
                 if (!strcmp(fn->params[i]->name, f->name))
                     fatal(f->loc, "duplicate parameter '%s'", f->name);
             VEC_PUSH(fn->params, fn->nparams, f);
-            if (!accept(p, ","))
+            if (!pr_accept(p, ","))
                 break;
         }
     }
-    expect(p, ")");
-    expect(p, ";");
+    pr_expect(p, ")");
+    pr_expect(p, ";");
     return fn;
 }
 
@@ -883,7 +1132,12 @@ static void interface_attrs(Interface *itf)
             itf->explicit_handle = 1;
         } else if (!strcmp(n, "local")) {
             itf->is_local = 1;
-        } else if (!strcmp(n, "helpstring")) {
+        } else if (!strcmp(n, "helpstring") || !strcmp(n, "strict_context_handle")) {
+            /* strict_context_handle: a server only accepts context handles
+             * its own interface created; not enforced (the runtime keeps one
+             * table of handles per association) */
+        } else if (!strcmp(n, "ms_union")) {
+            itf->ms_union = 1;
         } else if (!strcmp(n, "object")) {
             fatal(a->loc, "object (COM) interfaces are not supported");
         } else if (!strcmp(n, "auto_handle")) {
@@ -899,68 +1153,128 @@ static void interface_attrs(Interface *itf)
 
 static void parse_interface_items(Parser *p, Interface *itf, Item ***items, int *nitems);
 
-/* [auto_handle]: MIDL forbids it with pipes; the compiler has no
- * auto_handle support at all yet. */
-__attribute__((noreturn)) static void reject_auto_handle(Interface *itf)
+/* [auto_handle]: MIDL forbids it with pipes; asyncrpc has no endpoint
+ * mapper (nor a name service) to find a server with. */
+void reject_auto_handle(Interface *itf)
 {
     for (int i = 0; i < itf->nfuncs; i++)
         for (int j = 0; j < itf->funcs[i]->nparams; j++)
             if (param_pipe(itf->funcs[i]->params[j]))
                 fatal(itf->auto_handle_loc, "pipes cannot be used with [auto_handle] (procedure '%s')",
                       itf->funcs[i]->name);
-    fatal(itf->auto_handle_loc, "[auto_handle] is not supported yet");
+    fatal(itf->auto_handle_loc, "[auto_handle] is not supported: there is no endpoint mapper to find the "
+                                "server with; use [implicit_handle] or [explicit_handle]");
+}
+
+/* import "a.idl"[, "b.idl"]; - the definitions become known, the header
+ * includes "a.h" (direct imports only, as MIDL) */
+static void parse_import(Parser *p)
+{
+    pr_expect(p, "import");
+    for (;;) {
+        if (p->tok.kind != TK_STR)
+            pr_syntax(p, "expected a file name");
+        char *h = import_file(p->tok.text, p->tok.loc);
+        int seen = 0;
+        for (int i = 0; i < p->prog->nimports; i++)
+            seen |= !strcmp(p->prog->imports[i], h);
+        if (!seen)
+            VEC_PUSH(p->prog->imports, p->prog->nimports, h);
+        pr_next(p);
+        if (!pr_accept(p, ","))
+            break;
+    }
+    pr_expect(p, ";");
+}
+
+void parse_include(Parser *p, Item ***items, int *nitems)
+{
+    pr_expect(p, "include");
+    for (;;) {
+        if (p->tok.kind != TK_STR)
+            pr_syntax(p, "expected a file name");
+        Item *it = new_item(IT_INCLUDE, p->tok.loc);
+        it->text = p->tok.text;
+        VEC_PUSH(*items, *nitems, it);
+        pr_next(p);
+        if (!pr_accept(p, ","))
+            break;
+    }
+    pr_expect(p, ";");
+}
+
+/* midl_pragma warning(disable: N ...): accepted, nothing to do (the
+ * compiler has no numbered warnings) */
+static void parse_midl_pragma(Parser *p)
+{
+    pr_expect(p, "midl_pragma");
+    pr_ident(p, "a pragma name");
+    pr_expect(p, "(");
+    skip_balanced(p);
+    pr_expect(p, ")");
+    pr_accept(p, ";");
 }
 
 static int parse_item(Parser *p, Item ***items, int *nitems, Interface *itf)
 {
     check_unsupported_keyword(p);
-    if (is(p, "cpp_quote")) {
+    if (pr_is(p, "cpp_quote")) {
         Loc loc = p->tok.loc;
-        next(p);
-        expect(p, "(");
+        pr_next(p);
+        pr_expect(p, "(");
         if (p->tok.kind != TK_STR)
-            syntax(p, "expected a string");
+            pr_syntax(p, "expected a string");
         Item *it = new_item(IT_CPPQUOTE, loc);
         it->text = unescape_quote(p->tok.text);
-        next(p);
-        expect(p, ")");
-        accept(p, ";");
+        pr_next(p);
+        pr_expect(p, ")");
+        pr_accept(p, ";");
         VEC_PUSH(*items, *nitems, it);
         return 1;
     }
-    if (is(p, "midl_pragma"))
-        fatal(p->tok.loc, "'midl_pragma' is not supported yet");
-    if (is(p, "typedef")) {
+    if (pr_is(p, "midl_pragma")) {
+        parse_midl_pragma(p);
+        return 1;
+    }
+    if (pr_is(p, "import")) {
+        parse_import(p);
+        return 1;
+    }
+    if (pr_is(p, "include")) {
+        parse_include(p, items, nitems);
+        return 1;
+    }
+    if (pr_is(p, "typedef")) {
         parse_typedef(p, items, nitems);
         return 1;
     }
-    if (is(p, "const")) {
+    if (pr_is(p, "const")) {
         parse_const(p, items, nitems);
         return 1;
     }
     Attr *attrs = parse_attrs(p);
     check_unsupported_keyword(p);
-    if (is(p, "interface")) {
+    if (pr_is(p, "interface")) {
         if (itf)
             fatal(p->tok.loc, "nested interfaces are not allowed");
-        next(p);
+        pr_next(p);
         Interface *ni = xmalloc(sizeof *ni);
         ni->loc = p->tok.loc;
-        ni->name = ident(p, "an interface name");
+        ni->name = pr_ident(p, "an interface name");
         ni->attrs = attrs;
-        if (accept(p, ":"))
+        if (pr_accept(p, ":"))
             fatal(p->prog->nitems ? p->tok.loc : p->tok.loc, "interface inheritance is not supported yet");
-        if (is(p, ";"))
+        if (pr_is(p, ";"))
             fatal(p->tok.loc, "forward interface declarations are not supported yet");
         interface_attrs(ni);
         if (!ni->has_uuid && !find_attr(attrs, "local"))
             fatal(ni->loc, "interface '%s' has no uuid attribute", ni->name);
-        expect(p, "{");
+        pr_expect(p, "{");
         parse_interface_items(p, ni, &ni->items, &ni->nitems);
         if (ni->auto_handle)
             reject_auto_handle(ni);
-        expect(p, "}");
-        accept(p, ";");
+        pr_expect(p, "}");
+        pr_accept(p, ";");
         Item *it = new_item(IT_INTERFACE, ni->loc);
         it->itf = ni;
         VEC_PUSH(*items, *nitems, it);
@@ -969,21 +1283,32 @@ static int parse_item(Parser *p, Item ***items, int *nitems, Interface *itf)
     }
     Loc loc = p->tok.loc;
     Type *bt = parse_type(p);
-    if (is(p, ";") && (bt->kind == TY_STRUCT || bt->kind == TY_ENUM)) {
-        if (attrs)
+    if (pr_is(p, ";") && (bt->kind == TY_STRUCT || bt->kind == TY_ENUM || bt->kind == TY_UNION)) {
+        if (bt->kind == TY_UNION && attrs && (!strcmp(attrs->name, "switch_type") || !strcmp(attrs->name, "ms_union"))) {
+            for (Attr *a = attrs; a; a = a->next) {
+                if (!strcmp(a->name, "switch_type"))
+                    bt->un->switch_type = a->type;
+                else if (!strcmp(a->name, "ms_union"))
+                    bt->un->ms_union = 1;
+                else
+                    fatal(a->loc, "[%s] is not supported here", a->name);
+            }
+        } else if (attrs) {
             fatal(attrs->loc, "[%s] is not supported here", attrs->name);
-        next(p);
-        Item *it = new_item(bt->kind == TY_STRUCT ? IT_STRUCT : IT_ENUM, loc);
+        }
+        pr_next(p);
+        Item *it = new_item(bt->kind == TY_STRUCT ? IT_STRUCT : bt->kind == TY_ENUM ? IT_ENUM : IT_UNION, loc);
         it->st = bt->st;
         it->en = bt->en;
+        it->un = bt->un;
         VEC_PUSH(*items, *nitems, it);
         return 1;
     }
     char *name;
     Loc nloc;
     Type *t = parse_declarator(p, bt, &name, &nloc, 1);
-    if (!is(p, "("))
-        syntax(p, "expected '('");
+    if (!pr_is(p, "("))
+        pr_syntax(p, "expected '('");
     if (!itf)
         fatal(nloc, "procedure '%s' outside an interface", name);
     Func *fn = parse_function_rest(p, attrs, t, name, nloc);
@@ -1000,103 +1325,21 @@ static int parse_item(Parser *p, Item ***items, int *nitems, Interface *itf)
 
 static void parse_interface_items(Parser *p, Interface *itf, Item ***items, int *nitems)
 {
-    while (!is(p, "}")) {
+    while (!pr_is(p, "}")) {
         if (p->tok.kind == TK_EOF)
-            syntax(p, "expected '}'");
+            pr_syntax(p, "expected '}'");
         parse_item(p, items, nitems, itf);
     }
 }
 
-Program *parse_idl(const char *text, const char *file)
+Program *parse_idl(const char *text, const char *file, int imported)
 {
     Parser p = {0};
     p.lx = lexer_new(text, file);
     p.prog = xmalloc(sizeof *p.prog);
-    next(&p);
+    p.imported = imported;
+    pr_next(&p);
     while (p.tok.kind != TK_EOF)
         parse_item(&p, &p.prog->items, &p.prog->nitems, NULL);
     return p.prog;
-}
-
-/* ------------------------------------------------------------------ ACF */
-void parse_acf(Program *prog, const char *text, const char *file)
-{
-    Parser p = {0};
-    p.lx = lexer_new(text, file);
-    p.prog = prog;
-    next(&p);
-    while (p.tok.kind != TK_EOF) {
-        if (is(&p, "typedef"))
-            fatal(p.tok.loc, "ACF typedef attributes are not supported yet");
-        if (is(&p, "include") || is(&p, "import"))
-            fatal(p.tok.loc, "'%s' in an ACF is not supported yet", p.tok.text);
-        Attr *attrs = parse_attrs(&p);
-        expect(&p, "interface");
-        Loc nl = p.tok.loc;
-        char *name = ident(&p, "an interface name");
-        Interface *itf = NULL;
-        for (int i = 0; i < prog->nifaces; i++)
-            if (!strcmp(prog->ifaces[i]->name, name))
-                itf = prog->ifaces[i];
-        if (!itf)
-            fatal(nl, "ACF interface '%s' is not in the IDL file", name);
-        for (Attr *a = attrs; a; a = a->next) {
-            if (!strcmp(a->name, "implicit_handle")) {
-                if (strncmp(a->raw, "handle_t ", 9))
-                    fatal(a->loc, "implicit_handle of a user-defined handle type is not supported yet");
-                itf->implicit_handle = xstrdup(a->raw + 9);
-            } else if (!strcmp(a->name, "explicit_handle")) {
-                itf->explicit_handle = 1;
-            } else if (!strcmp(a->name, "async")) {
-                if (itf->is_local)
-                    fatal(a->loc, "[async] does not apply to a [local] interface");
-                for (int i = 0; i < itf->nfuncs; i++)
-                    if (!itf->funcs[i]->is_async) {
-                        itf->funcs[i]->is_async = 1;
-                        itf->funcs[i]->async_loc = a->loc;
-                    }
-            } else if (!strcmp(a->name, "auto_handle")) {
-                itf->auto_handle_loc = a->loc;
-                reject_auto_handle(itf);
-            } else {
-                fatal(a->loc, "[%s] is not supported yet", a->name);
-            }
-        }
-        expect(&p, "{");
-        while (!accept(&p, "}")) {
-            if (is(&p, "typedef"))
-                fatal(p.tok.loc, "ACF typedef attributes are not supported yet");
-            Attr *fa = parse_attrs(&p);
-            Loc fl = p.tok.loc;
-            char *fname = ident(&p, "a procedure name");
-            Func *fn = NULL;
-            for (int i = 0; i < itf->nfuncs; i++)
-                if (!strcmp(itf->funcs[i]->name, fname))
-                    fn = itf->funcs[i];
-            if (!fn)
-                fatal(fl, "ACF procedure '%s' is not in interface '%s'", fname, name);
-            for (Attr *a = fa; a; a = a->next) {
-                if (!strcmp(a->name, "async")) {
-                    if (itf->is_local)
-                        fatal(a->loc, "[async] does not apply to a [local] interface");
-                    fn->is_async = 1;
-                    fn->async_loc = a->loc;
-                } else {
-                    fatal(a->loc, "[%s] is not supported yet", a->name);
-                }
-            }
-            expect(&p, "(");
-            while (!is(&p, ")")) {
-                Attr *pa = parse_attrs(&p);
-                if (pa)
-                    fatal(pa->loc, "[%s] is not supported yet", pa->name);
-                ident(&p, "a parameter name");
-                if (!accept(&p, ","))
-                    break;
-            }
-            expect(&p, ")");
-            expect(&p, ";");
-        }
-        accept(&p, ";");
-    }
 }

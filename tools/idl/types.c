@@ -14,6 +14,8 @@ static Enum **ens;
 static int nens;
 static Const **cns;
 static int ncns;
+static Union **uns;
+static int nuns;
 
 Typedef *find_typedef(const char *name)
 {
@@ -39,6 +41,14 @@ Enum *find_enum(const char *tag)
     return NULL;
 }
 
+Union *find_union(const char *tag)
+{
+    for (int i = 0; i < nuns; i++)
+        if (uns[i]->tag && !strcmp(uns[i]->tag, tag))
+            return uns[i];
+    return NULL;
+}
+
 Const *find_const(const char *name)
 {
     for (int i = 0; i < ncns; i++)
@@ -51,6 +61,7 @@ void register_typedef(Typedef *t) { VEC_PUSH(tds, ntds, t); }
 void register_struct(Struct *s) { VEC_PUSH(sts, nsts, s); }
 void register_enum(Enum *e) { VEC_PUSH(ens, nens, e); }
 void register_const(Const *c) { VEC_PUSH(cns, ncns, c); }
+void register_union(Union *u) { VEC_PUSH(uns, nuns, u); }
 
 /* ---- queries */
 Type *type_resolve(Type *t)
@@ -101,6 +112,55 @@ int type_is_bytes(Type *t)
     }
 }
 
+Typedef *type_ctx(Type *t)
+{
+    for (; t && t->kind == TY_NAMED; t = t->td->type)
+        if (t->td->context_handle)
+            return t->td;
+    return NULL;
+}
+
+int param_ctx(Field *p)
+{
+    if (p->context_handle)
+        return p->out ? CTX_PTR : CTX_VALUE;
+    if (type_ctx(p->type))
+        return CTX_VALUE;
+    Type *r = type_resolve(p->type);
+    if (r && r->kind == TY_PTR && type_ctx(r->sub))
+        return CTX_PTR;
+    return CTX_NONE;
+}
+
+Typedef *param_ctx_typedef(Field *p)
+{
+    switch (param_ctx(p)) {
+    case CTX_VALUE:
+        return type_ctx(p->type);
+    case CTX_PTR:
+        return type_ctx(type_resolve(p->type)->sub);
+    }
+    return NULL;
+}
+
+int type_is_integral(Type *t)
+{
+    Type *r = type_resolve(t);
+    if (!r)
+        return 0;
+    if (r->kind == TY_ENUM)
+        return 1;
+    if (r->kind != TY_BASE)
+        return 0;
+    switch (r->base) {
+    case B_BOOLEAN: case B_BYTE: case B_CHAR: case B_UCHAR: case B_SMALL: case B_USMALL: case B_SHORT:
+    case B_USHORT: case B_LONG: case B_ULONG: case B_INT: case B_UINT: case B_ERROR_STATUS: case B_WCHAR:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 Typedef *type_pipe(Type *t)
 {
     if (t && t->kind == TY_NAMED && t->td->type->kind == TY_PIPE)
@@ -144,9 +204,30 @@ int type_has_pointers(Type *t)
             if (type_has_pointers(t->st->fields[i]->type))
                 return 1;
         return 0;
+    case TY_UNION:
+        for (int i = 0; i < t->un->narms; i++)
+            if (t->un->arms[i]->field && type_has_pointers(t->un->arms[i]->field->type))
+                return 1;
+        return 0;
     default:
         return 0;
     }
+}
+
+int union_arms_align(Union *u)
+{
+    int a = 1;
+    for (int i = 0; i < u->narms; i++) {
+        Field *f = u->arms[i]->field;
+        if (!f)
+            continue;
+        int fa = type_wire_align(f->type);
+        if ((f->length_is || f->first_is || f->last_is) && fa < 4)
+            fa = 4;
+        if (fa > a)
+            a = fa;
+    }
+    return a;
 }
 
 int type_wire_align(Type *t)
@@ -166,6 +247,16 @@ int type_wire_align(Type *t)
         return 4;
     case TY_ARRAY:
         return type_wire_align(r->sub);
+    case TY_UNION: {
+        /* a structure holding it aligns to its discriminant and its arms */
+        int a = union_arms_align(r->un);
+        if (!r->un->encapsulated && r->un->switch_type) {
+            int d = type_wire_align(r->un->switch_type);
+            if (d > a)
+                a = d;
+        }
+        return a;
+    }
     case TY_STRUCT: {
         int a = 1;
         for (int i = 0; i < r->st->nfields; i++) {
@@ -173,6 +264,10 @@ int type_wire_align(Type *t)
             int fa = type_wire_align(f->type);
             if ((f->length_is || f->first_is || f->last_is) && fa < 4)
                 fa = 4;
+            /* a union member's discriminant: its own switch type */
+            if (type_resolve(f->type)->kind == TY_UNION && f->switch_type &&
+                !type_resolve(f->type)->un->encapsulated && type_wire_align(f->switch_type) > fa)
+                fa = type_wire_align(f->switch_type);
             if (fa > a)
                 a = fa;
         }
@@ -236,6 +331,10 @@ static char *base_spelling(Type *t)
         return xasprintf("%sstruct %s", t->is_const ? "const " : "", t->st->tag);
     case TY_ENUM:
         return xasprintf("%senum %s", t->is_const ? "const " : "", t->en->tag ? t->en->tag : "");
+    case TY_UNION:
+        if (!t->un->tag)
+            return xasprintf("%s%s", t->is_const ? "const " : "", t->un->cname);
+        return xasprintf("%sunion %s", t->is_const ? "const " : "", t->un->tag);
     }
     return xstrdup("?");
 }
