@@ -307,6 +307,9 @@ static void conn_close(struct srv_conn *sc)
         arpc_mutex_unlock(&srv.lock);
         if (!c)
             break;
+        struct srv_call *k = arpc_call_lower(c);
+        if (k->streaming) /* a pull waiting for more of the request: there is no more */
+            arpc_rx_fail(&k->rx, RPC_S_CALL_FAILED);
         arpc_call_server_disconnected(c);
         arpc_call_unref(c);
     }
