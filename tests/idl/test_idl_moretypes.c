@@ -281,6 +281,25 @@ long s_Record(handle_t h, const record_t *in, record_t *out)
     return (long)in->cells[3];
 }
 
+long s_Hypers(handle_t h, hyper *v, long n, long tail)
+{
+    (void)h;
+    server_calls++;
+    long sum = tail;
+    for (long i = 0; i < n; i++)
+        sum += (long)v[i];
+    return sum;
+}
+
+long s_StrCap(handle_t h, long cap, char *s, const wchar_t *w)
+{
+    (void)h;
+    server_calls++;
+    SEE(cap == 16 && !strcmp(s, "in") && !wcscmp(w, L"wide \U0001F600"));
+    strcpy(s, "a longer reply");   /* fits the caller's buffer (cap) */
+    return (long)wcslen(w);
+}
+
 /* ------------------------------------------------------------ the raw server */
 enum { RAW_FORWARD, RAW_REPLY };
 static int raw_mode;
@@ -713,6 +732,34 @@ static void test_wire_layout(void **state)
     DONE(6);
 }
 
+/* an empty conformant array of hypers: max_count, then the elements'
+ * alignment all the same; a [string] with [size_is]: max_count is the
+ * buffer's size */
+static void test_wire_details(void **state)
+{
+    (void)state;
+    hyper v[2] = {5, 6};
+    assert_int_equal(Hypers(raw, v, 0, 9), 9);
+    assert_int_equal(raw_request_len, 16);
+    assert_int_equal(le32(raw_request), 0);        /* max_count */
+    assert_int_equal(le32(raw_request + 8), 0);    /* n, after padding to 8 */
+    assert_int_equal(le32(raw_request + 12), 9);   /* tail */
+    assert_int_equal(Hypers(raw, v, 2, 9), 20);
+    assert_int_equal(raw_request_len, 32);
+
+    char s[16] = "in";
+    assert_int_equal(StrCap(raw, 16, s, L"wide \U0001F600"), (long)wcslen(L"wide \U0001F600"));
+    assert_string_equal(s, "a longer reply");
+    assert_int_equal(le32(raw_request + 4), 16);   /* s: max_count = cap */
+    assert_int_equal(le32(raw_request + 8), 0);    /* offset */
+    assert_int_equal(le32(raw_request + 12), 3);   /* actual: "in" and its NUL */
+    assert_int_equal(le32(raw_request + 20), 16);  /* w: max_count = cap */
+    assert_int_equal(le32(raw_request + 28), 8);   /* UTF-16 units: a surrogate pair */
+    /* a string longer than its buffer's size is refused before sending */
+    EXPECT_RAISE(RPC_S_INVALID_BOUND, StrCap(raw, 2, s, L"w"));
+    DONE(3);
+}
+
 /* the server: a union whose discriminant disagrees with its [switch_is] */
 static void tamper_union_disc(unsigned char *req, size_t len)
 {
@@ -793,6 +840,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_windows_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wire_layout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wire_details, setup, teardown),
         cmocka_unit_test_setup_teardown(test_receive_errors, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

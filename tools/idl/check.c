@@ -86,6 +86,7 @@ static Struct **checked;
 static int nchecked;
 static Union **checked_un;
 static int nchecked_un;
+static int ms_union_all;   /* -ms_union or an interface's [ms_union]: every union */
 
 static void check_struct(Struct *st, Loc use);
 static void check_union(Union *u, Loc use);
@@ -249,7 +250,7 @@ static int has_deref(Expr *e)
  * discriminant names fields (parameters) of the same level; its type is
  * [switch_type] (on the member or the union) or the type of the field it
  * names.  Resolved into f->switch_type for the emitters. */
-static void check_union_use(Field *f, Scope *s, int in_only, int ms_union)
+static void check_union_use(Field *f, Scope *s, int in_only)
 {
     Union *u = union_of(f->type);
     if (!u || u->encapsulated) {
@@ -276,8 +277,6 @@ static void check_union_use(Field *f, Scope *s, int in_only, int ms_union)
         fatal(f->loc, "the switch type of union '%s' must be an integer type (not hyper), char, boolean or an enum",
               f->name);
     f->switch_type = st;
-    if (ms_union)
-        u->ms_union = 1;
 }
 
 /* A union received before its discriminant stores the discriminant it
@@ -307,6 +306,8 @@ static void check_union(Union *u, Loc use)
     if (!u->defined)
         fatal(use, "union '%s' is not defined", u->tag ? u->tag : "");
     VEC_PUSH(checked_un, nchecked_un, u);
+    if (ms_union_all && !u->encapsulated)
+        u->ms_union = 1;
     Scope s = {NULL, 0, NULL, "member of the union"};
     long long *vals = NULL;
     int nvals = 0, ndefault = 0, members = 0;
@@ -354,7 +355,7 @@ static void check_struct(Struct *st, Loc use)
     for (int i = 0; i < st->nfields; i++) {
         Field *f = st->fields[i];
         check_field_attrs(f, &s, 0);
-        check_union_use(f, &s, 0, 0);
+        check_union_use(f, &s, 0);
         View v = view_of_field(f, "p->", PTR_UNIQUE, 0);
         check_type(&v, f->loc, 0);
     }
@@ -378,10 +379,14 @@ static void check_pipe_param(Func *fn, Field *p)
               p->name, ptr_kind_name(p->ptr_kind));
     if (byval && p->out)
         fatal(p->loc, "[out] pipe parameter '%s' must be passed by pointer ('%s *%s')", p->name, pd->name, p->name);
-    if (p->string || p->size_is || p->max_is || p->length_is || p->first_is || p->last_is)
+    if (p->string || p->size_is || p->max_is || p->length_is || p->first_is || p->last_is || p->switch_is ||
+        p->comm_status || p->fault_status)
         fatal(p->loc, "[%s] does not apply to pipe parameter '%s'",
               p->string ? "string" : p->size_is ? "size_is" : p->max_is ? "max_is" :
-              p->length_is ? "length_is" : p->first_is ? "first_is" : "last_is", p->name);
+              p->length_is ? "length_is" : p->first_is ? "first_is" : p->last_is ? "last_is" :
+              p->switch_is ? "switch_is" : p->comm_status ? "comm_status" : "fault_status", p->name);
+    if (p->range_lo)
+        fatal(p->loc, "[range] on pipe parameter '%s' (a range of chunk sizes) is not supported", p->name);
     if (type_wire_size(pd->type->sub) <= 0)
         fatal(p->loc, "the element type of pipe '%s' has no fixed NDR size or is too large (parameter '%s')",
               pd->name, p->name);
@@ -431,7 +436,7 @@ static void check_func(Interface *itf, Func *fn)
             r = np;
         }
         check_field_attrs(p, &s, p->in);
-        check_union_use(p, &s, p->in, itf->ms_union);
+        check_union_use(p, &s, p->in);
         if (p->out && r->kind != TY_PTR && r->kind != TY_ARRAY)
             fatal(p->loc, "[out] parameter '%s' must be a pointer", p->name);
         View v = view_of_field(p, "", itf->ptr_default, 1);
@@ -472,6 +477,8 @@ static void check_func(Interface *itf, Func *fn)
 
 void check_program(Program *p)
 {
+    for (int i = 0; i < p->nifaces; i++)
+        ms_union_all |= p->ifaces[i]->ms_union;
     for (int i = 0; i < p->nifaces; i++) {
         Interface *itf = p->ifaces[i];
         for (int j = 0; j < itf->nfuncs; j++)

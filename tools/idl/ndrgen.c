@@ -294,6 +294,10 @@ static void write_elems(Gen *g, const View *ev, const char *base, const char *fi
         gen_line(g, "arpc_ndr_w_wchars(%s, &(%s)[%s], (size_t)(%s));", g->w, base, first, count);
         return;
     }
+    /* the elements' alignment, even when there are none (as Windows' NDR
+     * engine pads an empty conformant array of hypers) */
+    if (type_wire_align(et) > 1)
+        gen_line(g, "arpc_ndr_w_align(%s, %d);", g->w, type_wire_align(et));
     int k = ++g->tmp;
     gen_open(g, "for (uint32_t _i%d = %s; _i%d < (uint32_t)(%s) + (uint32_t)(%s); _i%d++) {", k, first, k,
              first, count, k);
@@ -411,10 +415,17 @@ void gen_write_pointee(Gen *g, const View *v, const char *pv)
 {
     Type *r = type_resolve(v->type);
     if (view_is_string_ptr(v)) {
-        if (type_is_wchar(r->sub))
+        /* [size_is]/[max_is]: the buffer's size is the maximum count */
+        char *size = view_size_expr(v);
+        if (size && type_is_wchar(r->sub))
+            gen_line(g, "idl_w_wstring_max(%s, %s, idl_count(%s));", g->w, pv, size);
+        else if (size)
+            gen_line(g, "idl_w_string_max(%s, (const char *)(%s), idl_count(%s));", g->w, pv, size);
+        else if (type_is_wchar(r->sub))
             gen_line(g, "arpc_ndr_w_wstring(%s, %s);", g->w, pv);
         else
             gen_line(g, "arpc_ndr_w_string(%s, (const char *)(%s));", g->w, pv);
+        free(size);
         return;
     }
     if (view_is_array_ptr(v)) {
@@ -457,6 +468,8 @@ static void read_elems(Gen *g, const View *ev, const char *base, const char *fir
         gen_line(g, "arpc_ndr_r_wchars(%s, &(%s)[%s], (size_t)(%s));", g->r, base, first, count);
         return;
     }
+    if (type_wire_align(et) > 1)
+        gen_line(g, "arpc_ndr_r_align(%s, %d);", g->r, type_wire_align(et));
     int k = ++g->tmp;
     gen_open(g, "for (uint32_t _i%d = %s; _i%d < (uint32_t)(%s) + (uint32_t)(%s); _i%d++) {", k, first, k,
              first, count, k);
@@ -902,6 +915,55 @@ void gen_preamble(Gen *g)
         "{\n"
         "    if (v < lo || v > hi)\n"
         "        RpcRaiseException(RPC_S_INVALID_BOUND);\n"
+        "}\n"
+        "\n"
+        "/* [string] with [size_is]/[max_is]: a conformant varying string whose\n"
+        " * maximum count is the buffer's size, not its length (raises\n"
+        " * RPC_S_INVALID_BOUND when the string does not fit) */\n"
+        "IDL_UNUSED static void idl_w_string_max(arpc_ndr_writer *w, const char *s, uint32_t max)\n"
+        "{\n"
+        "    if (!s)\n"
+        "        RpcRaiseException(RPC_X_NULL_REF_POINTER);\n"
+        "    size_t n = strlen(s) + 1;\n"
+        "    if (n > max)\n"
+        "        RpcRaiseException(RPC_S_INVALID_BOUND);\n"
+        "    arpc_ndr_w_u32(w, max);\n"
+        "    arpc_ndr_w_u32(w, 0);\n"
+        "    arpc_ndr_w_u32(w, (uint32_t)n);\n"
+        "    arpc_ndr_w_bytes(w, s, n);\n"
+        "}\n"
+        "\n"
+        "/* ... wide: UTF-16 on the wire (surrogate pairs above 0xFFFF; a value\n"
+        " * UTF-16 cannot carry raises RPC_X_BAD_STUB_DATA, as arpc_ndr_w_wstring) */\n"
+        "IDL_UNUSED static void idl_w_wstring_max(arpc_ndr_writer *w, const wchar_t *s, uint32_t max)\n"
+        "{\n"
+        "    if (!s)\n"
+        "        RpcRaiseException(RPC_X_NULL_REF_POINTER);\n"
+        "    size_t n = 0;\n"
+        "    for (const wchar_t *p = s;; p++) {\n"
+        "        uint32_t c = (uint32_t)*p;\n"
+        "        if (sizeof(wchar_t) > 2 && (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)))\n"
+        "            RpcRaiseException(RPC_X_BAD_STUB_DATA);\n"
+        "        n += c > 0xFFFF ? 2 : 1;\n"
+        "        if (!c)\n"
+        "            break;\n"
+        "    }\n"
+        "    if (n > max)\n"
+        "        RpcRaiseException(RPC_S_INVALID_BOUND);\n"
+        "    arpc_ndr_w_u32(w, max);\n"
+        "    arpc_ndr_w_u32(w, 0);\n"
+        "    arpc_ndr_w_u32(w, (uint32_t)n);\n"
+        "    for (const wchar_t *p = s;; p++) {\n"
+        "        uint32_t c = (uint32_t)*p;\n"
+        "        if (c > 0xFFFF) {\n"
+        "            arpc_ndr_w_u16(w, (uint16_t)(0xD800 + ((c - 0x10000) >> 10)));\n"
+        "            arpc_ndr_w_u16(w, (uint16_t)(0xDC00 + ((c - 0x10000) & 0x3FF)));\n"
+        "        } else {\n"
+        "            arpc_ndr_w_u16(w, (uint16_t)c);\n"
+        "        }\n"
+        "        if (!c)\n"
+        "            break;\n"
+        "    }\n"
         "}\n"
         "\n"
         "/* deferred pointees: nesting depth bounded as arpc_ndr_r_ref_id does */\n"
