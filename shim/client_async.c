@@ -43,6 +43,7 @@ typedef struct arpc_async_conn {
     int io_released;                  /* I/O thread only */
     int private_conn;                 /* one pipe call's own connection */
     int holds;                        /* streams asking the I/O thread to stop reading */
+    arpc_call *touched;               /* I/O thread: the pipe call whose stream got data in this pump */
     int paused;                       /* so it does (off the poller) */
     uint32_t next_call_id;
     struct async_req *pending;
@@ -162,6 +163,19 @@ static void try_finish(struct async_req *q)
         deliver(mine, RPC_S_OK); /* the [out] parameters stay in rx for hook_finish */
 }
 
+/* The I/O thread, after a pump (or before touching another call): the
+ * stream that got data tells its waiting pull, once for the whole batch. */
+static void flush_touched(arpc_async_conn *ac)
+{
+    arpc_call *c = ac->touched;
+    if (!c)
+        return;
+    ac->touched = NULL;
+    struct async_req *q = arpc_call_lower(c);
+    arpc_rx_flush(&q->rx);
+    arpc_call_unref(c);
+}
+
 /* The I/O thread, after pumping: stop reading a connection whose stream is full. */
 static void apply_holds(arpc_async_conn *ac)
 {
@@ -213,8 +227,6 @@ static RPC_STATUS on_fragment(void *ctx, const uint8_t *frag, size_t len)
     struct async_req *q = *pp;
     if (q && q->pipes && p.h.ptype == ARPC_PT_RESPONSE) {
         int last = (p.h.flags & ARPC_PFC_LAST_FRAG) != 0;
-        if (last)
-            q->response_done = 1;
         if (p.h.flags & ARPC_PFC_FIRST_FRAG)
             q->rx.drep = p.h.drep[0] | (uint32_t)p.h.drep[1] << 8 | (uint32_t)p.h.drep[2] << 16;
         /* Pending, the request is still referenced by the lower layer; our
@@ -223,14 +235,25 @@ static RPC_STATUS on_fragment(void *ctx, const uint8_t *frag, size_t len)
         arpc_call *c = q->call;
         arpc_call_ref(c);
         arpc_mutex_unlock(&ac->lock);
+        if (ac->touched != c) {
+            flush_touched(ac);
+            ac->touched = c;
+            arpc_call_ref(c);
+        }
         int hold = arpc_rx_put(&q->rx, p.stub, p.stub_len, last);
         if (hold) {
             arpc_mutex_lock(&ac->lock);
             ac->holds++;
             arpc_mutex_unlock(&ac->lock);
         }
-        if (last)
+        if (last) {
+            /* Done only once the stream has its end (hook_finish reads
+             * what follows the pipes from it). */
+            arpc_mutex_lock(&ac->lock);
+            q->response_done = 1;
+            arpc_mutex_unlock(&ac->lock);
             try_finish(q);
+        }
         arpc_call_unref(c);
         return hold ? ARPC_CONN_HOLD : RPC_S_OK;
     }
@@ -265,7 +288,9 @@ static void io_main(void *unused)
             arpc_async_conn *ac = ready[i];
             if (!ac || ac->io_released)
                 continue;
-            if (ac->dead || arpc_conn_pump(&ac->cc->conn, on_fragment, ac) != RPC_S_OK) {
+            RPC_STATUS st = ac->dead ? RPC_S_CALL_FAILED : arpc_conn_pump(&ac->cc->conn, on_fragment, ac);
+            flush_touched(ac);
+            if (st != RPC_S_OK) {
                 fail_conn(ac);
                 io_release(ac);
             } else {

@@ -66,6 +66,7 @@ static RPC_STATUS front_fragment(arpc_conn *c, size_t *frag_len)
 
 RPC_STATUS arpc_conn_read_frag(arpc_conn *c, uint32_t timeout_ms, const uint8_t **frag, size_t *len)
 {
+    int waited = 0;
     for (;;) {
         size_t n;
         RPC_STATUS st = front_fragment(c, &n);
@@ -79,6 +80,11 @@ RPC_STATUS arpc_conn_read_frag(arpc_conn *c, uint32_t timeout_ms, const uint8_t 
         }
         if ((st = make_room(c, 4096)) != RPC_S_OK)
             return st;
+        /* Nothing buffered at all: the peer has yet to answer (a request
+         * just went out), so wait first instead of a read that would block. */
+        if (c->len == 0 && !waited && (st = arpc_sock_wait_readable(c->s, timeout_ms)) != RPC_S_OK)
+            return st;
+        waited = 1;
         long got = arpc_sock_recv(c->s, c->buf + c->len, c->cap - c->len);
         if (got == -2) {
             if ((st = arpc_sock_wait_readable(c->s, timeout_ms)) != RPC_S_OK)
@@ -93,7 +99,7 @@ RPC_STATUS arpc_conn_read_frag(arpc_conn *c, uint32_t timeout_ms, const uint8_t 
 
 RPC_STATUS arpc_conn_pump(arpc_conn *c, RPC_STATUS (*on_frag)(void *ctx, const uint8_t *frag, size_t len), void *ctx)
 {
-    int hold = 0, filled = 0;
+    int hold = 0, filled = 0, drained = 0;
     for (;;) {
         size_t n;
         RPC_STATUS st = front_fragment(c, &n);
@@ -108,7 +114,10 @@ RPC_STATUS arpc_conn_pump(arpc_conn *c, RPC_STATUS (*on_frag)(void *ctx, const u
                 return st;
             continue;
         }
-        if (hold)
+        /* A read that got less than there was room for emptied the socket:
+         * no second read just to hear "would block" (the poller is level
+         * triggered and says when more comes). */
+        if (hold || drained)
             return RPC_S_OK;
         /* A read that filled all the room there was (a stream is flowing)
          * makes the buffer grow, up to PUMP_MAX_BUFFER: fewer system calls
@@ -123,6 +132,7 @@ RPC_STATUS arpc_conn_pump(arpc_conn *c, RPC_STATUS (*on_frag)(void *ctx, const u
         if (got <= 0)
             return RPC_S_CALL_FAILED;
         filled = (size_t)got == room;
+        drained = !filled;
         c->len += (size_t)got;
     }
 }

@@ -39,7 +39,7 @@ void arpc_rx_destroy(arpc_rx *rx)
 int arpc_rx_put(arpc_rx *rx, const void *data, size_t len, int last)
 {
     arpc_mutex_lock(&rx->lock);
-    int fire = 0, hold = 0;
+    int hold = 0;
     if (rx->error == RPC_S_OK && !rx->last) {
         struct arpc_rx_chunk *k = rx->tail;
         if (len && (!k || k->cap - k->len < len)) {
@@ -65,17 +65,25 @@ int arpc_rx_put(arpc_rx *rx, const void *data, size_t len, int last)
         }
         if (last)
             rx->last = 1;
-        fire = rx->armed;
+        rx->fire |= rx->armed;
         rx->armed = 0;
-        if (rx->waiters)
+        if (rx->waiters && (rx->queued >= rx->want || rx->last))
             arpc_cond_broadcast(&rx->cond);
         if (rx->queued > ARPC_RX_HIGH && !rx->holding && !rx->last)
             hold = rx->holding = 1;
     }
     arpc_mutex_unlock(&rx->lock);
+    return hold;
+}
+
+void arpc_rx_flush(arpc_rx *rx)
+{
+    arpc_mutex_lock(&rx->lock);
+    int fire = rx->fire;
+    rx->fire = 0;
+    arpc_mutex_unlock(&rx->lock);
     if (fire && rx->on_data)
         rx->on_data(rx->ctx);
-    return hold;
 }
 
 void arpc_rx_fail(arpc_rx *rx, RPC_STATUS st)
@@ -84,8 +92,9 @@ void arpc_rx_fail(arpc_rx *rx, RPC_STATUS st)
     int was = rx->error != RPC_S_OK || (rx->last && !rx->queued);
     if (!was)
         rx->error = st;
-    int fire = rx->armed && !was;
+    int fire = (rx->armed || rx->fire) && !was;
     rx->armed = 0;
+    rx->fire = 0;
     int resume = rx->holding;
     rx->holding = 0;
     arpc_cond_broadcast(&rx->cond);
@@ -170,6 +179,7 @@ RPC_STATUS arpc_rx_take(arpc_rx *rx, void *dst, size_t n, int wait)
             break;
         }
         rx->waiters++;
+        rx->want = n;
         arpc_cond_wait(&rx->cond, &rx->lock);
         rx->waiters--;
     }
@@ -198,6 +208,7 @@ RPC_STATUS arpc_rx_rest(arpc_rx *rx, int wait, unsigned char **buf, size_t *len,
     arpc_mutex_lock(&rx->lock);
     while (rx->error == RPC_S_OK && !rx->last && wait) {
         rx->waiters++;
+        rx->want = SIZE_MAX; /* the end */
         arpc_cond_wait(&rx->cond, &rx->lock);
         rx->waiters--;
     }

@@ -31,6 +31,8 @@ typedef struct arpc_rx {
     int holding;              /* the producer was told to hold */
     int armed;                /* call on_data when data next arrives */
     int waiters;              /* threads blocked in take/rest */
+    size_t want;              /* bytes the blocked taker needs */
+    int fire;                 /* on_data owed at the next flush */
     uint32_t drep;
     void (*resume)(void *ctx);
     void (*on_data)(void *ctx);
@@ -40,8 +42,12 @@ typedef struct arpc_rx {
 void arpc_rx_init(arpc_rx *rx, uint32_t drep, void (*resume)(void *), void (*on_data)(void *), void *ctx);
 void arpc_rx_destroy(arpc_rx *rx);
 
-/* Producer.  Returns 1 when it should hold (stop reading) until resume(). */
+/* Producer.  Returns 1 when it should hold (stop reading) until resume().
+ * An armed on_data is not called here but by arpc_rx_flush, which the
+ * producer calls once it has put all it had (one notification per batch
+ * of fragments, not per fragment). */
 int arpc_rx_put(arpc_rx *rx, const void *data, size_t len, int last);
+void arpc_rx_flush(arpc_rx *rx);
 /* The stream broke: readers get st (the first failure sticks). */
 void arpc_rx_fail(arpc_rx *rx, RPC_STATUS st);
 

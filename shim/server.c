@@ -98,6 +98,7 @@ struct srv_conn {
     int n_pending;
     struct srv_call *active;         /* calls being served (srv.lock) */
     int holds, paused;               /* streams asking not to read (srv.lock) */
+    arpc_call *touched;              /* I/O thread: the streamed call that got data in this pump */
     struct srv_call *runq, *runq_tail; /* calls to dispatch, in arrival order (srv.lock) */
     int running;                     /* a worker is dispatching them */
     struct srv_swallow *swallow;     /* ended streamed calls still arriving (srv.lock) */
@@ -238,6 +239,17 @@ static int busy_retired_locked(RPC_IF_HANDLE IfSpec)
         if ((!IfSpec || i->ifc == IfSpec) && i->calls)
             return 1;
     return 0;
+}
+
+/* A call of iface ended (srv.lock held).  Only the last call out wakes
+ * the waiters (RpcServerListen after a stop, RpcServerUnregisterIf): a
+ * broadcast per call would wake them for nothing, every time. */
+static void call_ended_locked(struct srv_if *iface)
+{
+    iface->calls--;
+    srv.calls--;
+    if ((!srv.listening && srv.calls == 0) || (iface->unregistered && iface->calls == 0))
+        arpc_cond_broadcast(&srv.cond);
 }
 
 ARPC_API RPC_STATUS RPC_ENTRY RpcServerUnregisterIf(RPC_IF_HANDLE IfSpec, UUID *MgrTypeUuid,
@@ -534,9 +546,7 @@ static void call_destroy_hook(arpc_call *c)
             break;
         }
     }
-    k->iface->calls--;
-    srv.calls--;
-    arpc_cond_broadcast(&srv.cond);
+    call_ended_locked(k->iface);
     arpc_mutex_unlock(&srv.lock);
     conn_unref(k->sc);
     if (k->streaming)
@@ -609,10 +619,8 @@ static RPC_STATUS admit(struct srv_conn *sc, uint16_t context_id, uint16_t opnum
 static void unadmit(struct srv_conn *sc, struct srv_if *iface)
 {
     arpc_mutex_lock(&srv.lock);
-    iface->calls--;
-    srv.calls--;
+    call_ended_locked(iface);
     sc->refs--; /* the I/O thread still holds one */
-    arpc_cond_broadcast(&srv.cond);
     arpc_mutex_unlock(&srv.lock);
 }
 
@@ -770,6 +778,28 @@ static void swallow_locked(struct srv_conn *sc, uint32_t call_id)
     sc->swallow = sw;
 }
 
+/* The I/O thread, after a pump (or before touching another call): the
+ * stream that got data tells its waiting pull, once for the whole batch. */
+static void flush_touched(struct srv_conn *sc)
+{
+    arpc_call *c = sc->touched;
+    if (!c)
+        return;
+    sc->touched = NULL;
+    struct srv_call *k = arpc_call_lower(c);
+    arpc_rx_flush(&k->rx);
+    arpc_call_unref(c);
+}
+
+static void touch(struct srv_conn *sc, arpc_call *c)
+{
+    if (sc->touched == c)
+        return;
+    flush_touched(sc);
+    arpc_call_ref(c);
+    sc->touched = c;
+}
+
 /* The first fragment of a streamed request: dispatch now. */
 static RPC_STATUS stream_start(struct srv_conn *sc, const arpc_pdu *pdu)
 {
@@ -795,6 +825,7 @@ static RPC_STATUS stream_start(struct srv_conn *sc, const arpc_pdu *pdu)
         return RPC_S_OK;
     }
     k->request_done = last;
+    touch(sc, k->call);
     int hold = arpc_rx_put(&k->rx, pdu->stub, pdu->stub_len, last);
     if (hold) {
         arpc_mutex_lock(&srv.lock);
@@ -838,6 +869,7 @@ static RPC_STATUS stream_more(struct srv_conn *sc, const arpc_pdu *pdu)
         return swallowed ? RPC_S_OK : RPC_S_PROTOCOL_ERROR; /* a middle fragment of nothing */
     if (!c)
         return RPC_S_OK;
+    touch(sc, c);
     int hold = arpc_rx_put(&k->rx, pdu->stub, pdu->stub_len, last);
     if (hold) {
         arpc_mutex_lock(&srv.lock);
@@ -1186,7 +1218,9 @@ static void io_main(void *unused)
             struct srv_conn *sc = ready[i];
             if (sc->closed)
                 continue;
-            if (arpc_conn_pump(&sc->conn, on_fragment, sc) != RPC_S_OK)
+            RPC_STATUS st = arpc_conn_pump(&sc->conn, on_fragment, sc);
+            flush_touched(sc);
+            if (st != RPC_S_OK)
                 conn_close(sc);
             else
                 apply_holds(sc);
