@@ -20,6 +20,7 @@ void arpc_mutex_init(arpc_mutex *m)    { pthread_mutex_init(MTX(m), NULL); }
 void arpc_mutex_destroy(arpc_mutex *m) { pthread_mutex_destroy(MTX(m)); }
 void arpc_mutex_lock(arpc_mutex *m)    { pthread_mutex_lock(MTX(m)); }
 void arpc_mutex_unlock(arpc_mutex *m)  { pthread_mutex_unlock(MTX(m)); }
+int arpc_mutex_trylock(arpc_mutex *m)  { return pthread_mutex_trylock(MTX(m)) == 0; }
 
 /* A zero flag is "not run"; one process-wide lock serialises first runs
  * (they are rare), the atomic keeps every later call lock-free. */

@@ -43,7 +43,7 @@ typedef struct arpc_async_conn {
     int io_released;                  /* I/O thread only */
     int private_conn;                 /* one pipe call's own connection */
     int holds;                        /* streams asking the I/O thread to stop reading */
-    arpc_call *touched;               /* I/O thread: the pipe call whose stream got data in this pump */
+    arpc_call *touched;               /* the pipe call whose stream got data in this pump (conn.pump_lock) */
     int paused;                       /* so it does (off the poller) */
     uint32_t next_call_id;
     struct async_req *pending;
@@ -200,6 +200,30 @@ static void rx_resume(void *arg)
     arpc_mutex_unlock(&ac->lock);
 }
 
+static RPC_STATUS on_fragment(void *ctx, const uint8_t *frag, size_t len);
+
+/* rx: the application's pull found too little: read the connection now
+ * on its thread, unless the I/O thread is at it (data in flight then
+ * reaches the application without a hand-over; waiting for the I/O
+ * thread instead measured slower). */
+static void rx_pump(void *arg)
+{
+    struct async_req *q = arg;
+    arpc_async_conn *ac = q->conn;
+    if (!arpc_mutex_trylock(&ac->cc->conn.pump_lock))
+        return;
+    RPC_STATUS st = RPC_S_OK;
+    if (!ac->dead) {
+        st = arpc_conn_pump(&ac->cc->conn, on_fragment, ac);
+        flush_touched(ac);
+        if (st == RPC_S_OK)
+            apply_holds(ac);
+    }
+    arpc_mutex_unlock(&ac->cc->conn.pump_lock);
+    if (st != RPC_S_OK)
+        fail_conn(ac); /* the I/O thread sees it too, and lets go */
+}
+
 static void rx_on_data(void *arg)
 {
     struct async_req *q = arg;
@@ -288,13 +312,15 @@ static void io_main(void *unused)
             arpc_async_conn *ac = ready[i];
             if (!ac || ac->io_released)
                 continue;
+            arpc_mutex_lock(&ac->cc->conn.pump_lock);
             RPC_STATUS st = ac->dead ? RPC_S_CALL_FAILED : arpc_conn_pump(&ac->cc->conn, on_fragment, ac);
             flush_touched(ac);
+            if (st == RPC_S_OK)
+                apply_holds(ac);
+            arpc_mutex_unlock(&ac->cc->conn.pump_lock);
             if (st != RPC_S_OK) {
                 fail_conn(ac);
                 io_release(ac);
-            } else {
-                apply_holds(ac);
             }
         }
     }
@@ -549,6 +575,7 @@ RPC_STATUS arpc_client_async_send(arpc_binding *b, const RPC_CLIENT_INTERFACE *i
     if (pipes) {
         q->pipes = pipes;
         arpc_rx_init(&q->rx, ARPC_NDR_DREP_LE, rx_resume, rx_on_data, q);
+        q->rx.pump = rx_pump;
         arpc_pipes_io io = {&q->rx, &q->tx, pipes_drained, pipes_failed, q};
         arpc_pipes_start(pipes, c, &io);
     }

@@ -15,6 +15,7 @@ void arpc_conn_init(arpc_conn *c, arpc_socket s)
     c->max_xmit = ARPC_MAX_FRAG;
     c->max_recv = ARPC_MAX_FRAG;
     arpc_mutex_init(&c->send_lock);
+    arpc_mutex_init(&c->pump_lock);
 }
 
 void arpc_conn_destroy(arpc_conn *c)
@@ -25,6 +26,7 @@ void arpc_conn_destroy(arpc_conn *c)
     free(c->buf);
     c->buf = NULL;
     arpc_mutex_destroy(&c->send_lock);
+    arpc_mutex_destroy(&c->pump_lock);
 }
 
 /* Drop consumed bytes and make room for at least `need` more. */

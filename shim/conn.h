@@ -21,6 +21,7 @@ typedef struct arpc_conn {
     uint16_t max_xmit;          /* largest fragment we send */
     uint16_t max_recv;          /* largest fragment we receive */
     arpc_mutex send_lock;       /* one sender at a time: fragments never interleave */
+    arpc_mutex pump_lock;       /* one reader at a time: the I/O thread, or a pull reading for itself */
     unsigned char *buf;         /* received bytes not yet consumed */
     size_t len, cap, consumed;
 } arpc_conn;

@@ -22,6 +22,8 @@ void arpc_mutex_init(arpc_mutex *m);
 void arpc_mutex_destroy(arpc_mutex *m);
 void arpc_mutex_lock(arpc_mutex *m);
 void arpc_mutex_unlock(arpc_mutex *m);
+/* Nonzero when the lock was free and is now held. */
+int arpc_mutex_trylock(arpc_mutex *m);
 
 void arpc_cond_init(arpc_cond *c);
 void arpc_cond_destroy(arpc_cond *c);

@@ -160,6 +160,7 @@ static int drained_locked(arpc_rx *rx)
 RPC_STATUS arpc_rx_take(arpc_rx *rx, void *dst, size_t n, int wait)
 {
     RPC_STATUS st = RPC_S_OK;
+    int pumped = 0;
     arpc_mutex_lock(&rx->lock);
     for (;;) {
         if (rx->error != RPC_S_OK) {
@@ -174,6 +175,13 @@ RPC_STATUS arpc_rx_take(arpc_rx *rx, void *dst, size_t n, int wait)
             st = RPC_X_BAD_STUB_DATA; /* the sender ended the stream mid-item */
             break;
         }
+        if (rx->pump && !pumped) {
+            pumped = 1;
+            arpc_mutex_unlock(&rx->lock);
+            rx->pump(rx->ctx);
+            arpc_mutex_lock(&rx->lock);
+            continue;
+        }
         if (!wait) {
             st = RPC_S_ASYNC_CALL_PENDING;
             break;
@@ -182,6 +190,7 @@ RPC_STATUS arpc_rx_take(arpc_rx *rx, void *dst, size_t n, int wait)
         rx->want = n;
         arpc_cond_wait(&rx->cond, &rx->lock);
         rx->waiters--;
+        pumped = 0;
     }
     int resume = drained_locked(rx);
     arpc_mutex_unlock(&rx->lock);

@@ -36,6 +36,10 @@ typedef struct arpc_rx {
     uint32_t drep;
     void (*resume)(void *ctx);
     void (*on_data)(void *ctx);
+    /* Optional: read the connection now, from the consumer's thread, when
+     * it finds too little queued (saves the I/O thread's hand-over while
+     * data flows).  Must not block. */
+    void (*pump)(void *ctx);
     void *ctx;
 } arpc_rx;
 

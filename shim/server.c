@@ -98,7 +98,7 @@ struct srv_conn {
     int n_pending;
     struct srv_call *active;         /* calls being served (srv.lock) */
     int holds, paused;               /* streams asking not to read (srv.lock) */
-    arpc_call *touched;              /* I/O thread: the streamed call that got data in this pump */
+    arpc_call *touched;              /* the streamed call that got data in this pump (conn.pump_lock) */
     struct srv_call *runq, *runq_tail; /* calls to dispatch, in arrival order (srv.lock) */
     int running;                     /* a worker is dispatching them */
     struct srv_swallow *swallow;     /* ended streamed calls still arriving (srv.lock) */
@@ -590,6 +590,8 @@ static void serve(void *arg)
 
 static void stream_resume(void *arg);
 static void stream_on_data(void *arg);
+static void stream_pump(void *arg);
+static RPC_STATUS on_fragment(void *ctx, const uint8_t *frag, size_t len);
 
 /* Admit a call on sc's presentation context (counted in flight from here)
  * or say why not. */
@@ -655,6 +657,7 @@ static RPC_STATUS new_call(struct srv_conn *sc, struct srv_if *iface, struct srv
     if (streaming) {
         k->streaming = 1;
         arpc_rx_init(&k->rx, p->drep, stream_resume, stream_on_data, k);
+        k->rx.pump = stream_pump;
         k->tx.conn = &sc->conn;
         k->tx.call_id = p->call_id;
         k->tx.context_id = p->context_id;
@@ -902,6 +905,27 @@ static void stream_resume(void *arg)
         arpc_poller_add(srv.poller, sc->conn.s, sc);
     }
     arpc_mutex_unlock(&srv.lock);
+}
+
+/* rx: the manager's pull (or the stub's reader) found too little: read
+ * the connection now on its thread, unless the I/O thread is at it.  A
+ * failure is left to the I/O thread, which owns closing. */
+static void stream_pump(void *arg)
+{
+    struct srv_call *k = arg;
+    struct srv_conn *sc = k->sc;
+    if (!arpc_mutex_trylock(&sc->conn.pump_lock))
+        return;
+    RPC_STATUS st = RPC_S_OK;
+    if (!sc->closed) {
+        st = arpc_conn_pump(&sc->conn, on_fragment, sc);
+        flush_touched(sc);
+        if (st == RPC_S_OK)
+            apply_holds(sc);
+    }
+    arpc_mutex_unlock(&sc->conn.pump_lock);
+    if (st != RPC_S_OK)
+        arpc_sock_shutdown(sc->conn.s); /* wakes the I/O thread, which closes it */
 }
 
 static void stream_on_data(void *arg)
@@ -1218,12 +1242,14 @@ static void io_main(void *unused)
             struct srv_conn *sc = ready[i];
             if (sc->closed)
                 continue;
+            arpc_mutex_lock(&sc->conn.pump_lock);
             RPC_STATUS st = arpc_conn_pump(&sc->conn, on_fragment, sc);
             flush_touched(sc);
+            if (st == RPC_S_OK)
+                apply_holds(sc);
+            arpc_mutex_unlock(&sc->conn.pump_lock);
             if (st != RPC_S_OK)
                 conn_close(sc);
-            else
-                apply_holds(sc);
         }
     }
 }

@@ -17,6 +17,7 @@ void arpc_mutex_init(arpc_mutex *m) { InitializeSRWLock(SRW(m)); }
 void arpc_mutex_destroy(arpc_mutex *m) { (void)m; }
 void arpc_mutex_lock(arpc_mutex *m) { AcquireSRWLockExclusive(SRW(m)); }
 void arpc_mutex_unlock(arpc_mutex *m) { ReleaseSRWLockExclusive(SRW(m)); }
+int arpc_mutex_trylock(arpc_mutex *m) { return TryAcquireSRWLockExclusive(SRW(m)) != 0; }
 
 void arpc_cond_init(arpc_cond *c) { InitializeConditionVariable(CV(c)); }
 void arpc_cond_destroy(arpc_cond *c) { (void)c; }
