@@ -591,6 +591,7 @@ static void serve(void *arg)
 static void stream_resume(void *arg);
 static void stream_on_data(void *arg);
 static void stream_pump(void *arg);
+static void pump_here(struct srv_conn *sc);
 static RPC_STATUS on_fragment(void *ctx, const uint8_t *frag, size_t len);
 
 /* Admit a call on sc's presentation context (counted in flight from here)
@@ -676,16 +677,26 @@ static RPC_STATUS new_call(struct srv_conn *sc, struct srv_if *iface, struct srv
 static void run_queue(void *arg)
 {
     struct srv_conn *sc = arg;
+    int looked = 0;
     for (;;) {
         arpc_mutex_lock(&srv.lock);
         struct srv_call *k = sc->runq;
         if (k && !(sc->runq = k->next_run))
             sc->runq_tail = NULL;
-        if (!k)
+        if (!k && looked)
             sc->running = 0;
         arpc_mutex_unlock(&srv.lock);
-        if (!k)
+        if (!k && looked)
             break;
+        if (!k) {
+            /* Before leaving, read what the client sent meanwhile (calls
+             * in flight back to back): they join this queue with no
+             * hand-over from the I/O thread. */
+            pump_here(sc);
+            looked = 1;
+            continue;
+        }
+        looked = 0;
         serve(k->call);
     }
     conn_unref(sc);
@@ -907,13 +918,11 @@ static void stream_resume(void *arg)
     arpc_mutex_unlock(&srv.lock);
 }
 
-/* rx: the manager's pull (or the stub's reader) found too little: read
- * the connection now on its thread, unless the I/O thread is at it.  A
- * failure is left to the I/O thread, which owns closing. */
-static void stream_pump(void *arg)
+/* Read the connection now, on this (worker) thread, unless the I/O
+ * thread is at it.  A failure is left to the I/O thread, which owns
+ * closing. */
+static void pump_here(struct srv_conn *sc)
 {
-    struct srv_call *k = arg;
-    struct srv_conn *sc = k->sc;
     if (!arpc_mutex_trylock(&sc->conn.pump_lock))
         return;
     RPC_STATUS st = RPC_S_OK;
@@ -926,6 +935,13 @@ static void stream_pump(void *arg)
     arpc_mutex_unlock(&sc->conn.pump_lock);
     if (st != RPC_S_OK)
         arpc_sock_shutdown(sc->conn.s); /* wakes the I/O thread, which closes it */
+}
+
+/* rx: the manager's pull (or the stub's reader) found too little. */
+static void stream_pump(void *arg)
+{
+    struct srv_call *k = arg;
+    pump_here(k->sc);
 }
 
 static void stream_on_data(void *arg)

@@ -398,15 +398,18 @@ long s_SyncDownload(handle_t h, hyper size, unsigned long seed, BYTE_PIPE *data)
     unsigned char *buf = malloc(CHUNK);
     if (!buf)
         RpcRaiseException(RPC_S_OUT_OF_MEMORY);
-    LONGLONG sent = 0;
-    while (sent < size) {
-        unsigned long n = size - sent < CHUNK ? (unsigned long)(size - sent) : CHUNK;
-        pattern_fill(buf, n, (uint64_t)sent, (uint32_t)seed);
-        data->push(data->state, buf, n);
-        sent += n;
-    }
-    data->push(data->state, buf, 0);
-    free(buf);
+    volatile LONGLONG sent = 0;
+    RpcTryFinally {
+        while (sent < size) {
+            unsigned long n = size - sent < CHUNK ? (unsigned long)(size - sent) : CHUNK;
+            pattern_fill(buf, n, (uint64_t)sent, (uint32_t)seed);
+            data->push(data->state, buf, n);
+            sent += n;
+        }
+        data->push(data->state, buf, 0);
+    } RpcFinally {
+        free(buf);
+    } RpcEndFinally
     return (long)(sent & 0x7fffffff);
 }
 
@@ -417,14 +420,18 @@ hyper s_SyncUpload(handle_t h, BYTE_PIPE data, unsigned long *sum)
     if (!buf)
         RpcRaiseException(RPC_S_OUT_OF_MEMORY);
     uint32_t s = PATTERN_SUM_INIT;
-    LONGLONG got = 0;
+    volatile LONGLONG got = 0;
     unsigned long n;
-    do {
-        data.pull(data.state, buf, CHUNK, &n);
-        s = pattern_sum(s, buf, n);
-        got += n;
-    } while (n);
-    free(buf);
+    /* A failed pull raises (the client went away): the buffer still goes. */
+    RpcTryFinally {
+        do {
+            data.pull(data.state, buf, CHUNK, &n);
+            s = pattern_sum(s, buf, n);
+            got += n;
+        } while (n);
+    } RpcFinally {
+        free(buf);
+    } RpcEndFinally
     InterlockedExchange(&pipe_server_bytes, (LONG)got);
     *sum = s;
     return got;
