@@ -9,6 +9,7 @@
  * UUID.  A call's slot holds a reference on the handle it names, so a
  * handle closed or run down meanwhile stays valid memory until the call
  * ends.  One lock covers every association. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "arpc_stub.h"
@@ -50,14 +51,101 @@ static int is_null_wire(const uint8_t wire[WIRE_LEN])
 
 /* ------------------------------------------------------------ client */
 
+/* The binding a client's context handles of one association share: a
+ * copy of the binding that opened the first of them, in its association
+ * group, holding a connection of it - so the association (and with it the
+ * server's handles) lives as long as any of its handles does, whatever
+ * happens to the application's bindings. */
+struct ctx_binding {
+    struct ctx_binding *next;
+    uint32_t group;
+    char *peer;                   /* "protseq|netaddr|endpoint" */
+    RPC_BINDING_HANDLE h;
+    int refs;                     /* the handles using it */
+};
+
 struct arpc_cctx {
     uint32_t magic;
-    RPC_BINDING_HANDLE binding;   /* its own copy, in the same association */
-    int own_binding;
+    RPC_BINDING_HANDLE binding;
+    struct ctx_binding *shared;   /* NULL: an in-process binding, used as is */
     uint8_t wire[WIRE_LEN];
 };
 
 static arpc_liveset live_cctx;
+static struct {
+    arpc_mutex lock;
+    struct ctx_binding *list;
+} cbind;
+
+static void cbind_init_once(void)
+{
+    arpc_mutex_init(&cbind.lock);
+}
+
+static char *peer_of(arpc_binding *b)
+{
+    size_t n = strlen(b->protseq_name) + strlen(b->netaddr ? b->netaddr : "") + strlen(b->endpoint ? b->endpoint : "") + 3;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s|%s|%s", b->protseq_name, b->netaddr ? b->netaddr : "", b->endpoint ? b->endpoint : "");
+    return s;
+}
+
+/* The shared binding for b's association, referenced (raises on failure). */
+static struct ctx_binding *cbind_get(arpc_binding *b)
+{
+    static arpc_once_flag once = ARPC_ONCE_INIT;
+    arpc_once(&once, cbind_init_once);
+    char *peer = peer_of(b);
+    if (!peer)
+        RpcRaiseException(RPC_S_OUT_OF_MEMORY);
+    arpc_mutex_lock(&b->lock);
+    uint32_t group = b->assoc_group;
+    arpc_mutex_unlock(&b->lock);
+    arpc_mutex_lock(&cbind.lock);
+    struct ctx_binding *e = cbind.list;
+    while (e && (e->group != group || strcmp(e->peer, peer)))
+        e = e->next;
+    if (e) {
+        e->refs++;
+        arpc_mutex_unlock(&cbind.lock);
+        free(peer);
+        return e;
+    }
+    RPC_STATUS st = RPC_S_OUT_OF_MEMORY;
+    if ((e = calloc(1, sizeof *e)) && (st = arpc_binding_join_association(b, &e->h)) == RPC_S_OK) {
+        e->group = group;
+        e->peer = peer;
+        e->refs = 1;
+        e->next = cbind.list;
+        cbind.list = e;
+    }
+    arpc_mutex_unlock(&cbind.lock);
+    if (st != RPC_S_OK) {
+        free(e);
+        free(peer);
+        RpcRaiseException(st);
+    }
+    return e;
+}
+
+static void cbind_put(struct ctx_binding *e)
+{
+    arpc_mutex_lock(&cbind.lock);
+    int last = --e->refs == 0;
+    if (last)
+        for (struct ctx_binding **pp = &cbind.list; *pp; pp = &(*pp)->next)
+            if (*pp == e) {
+                *pp = e->next;
+                break;
+            }
+    arpc_mutex_unlock(&cbind.lock);
+    if (!last)
+        return;
+    RpcBindingFree(&e->h);
+    free(e->peer);
+    free(e);
+}
 
 static struct arpc_cctx *cctx_live(void *ctx)
 {
@@ -68,8 +156,8 @@ static void cctx_free(struct arpc_cctx *x)
 {
     arpc_liveset_remove(&live_cctx, x);
     x->magic = 0;
-    if (x->own_binding)
-        RpcBindingFree(&x->binding);
+    if (x->shared)
+        cbind_put(x->shared);
     free(x);
 }
 
@@ -111,18 +199,21 @@ ARPC_API void arpc_cctx_unmarshal(arpc_ndr_reader *r, void **ctx, RPC_BINDING_HA
      * association (an in-process binding is simply shared). */
     arpc_binding *b = arpc_binding_get(binding);
     if (b && b->kind == BINDING_CLIENT) {
-        RPC_STATUS st = arpc_binding_join_association(b, &x->binding);
-        if (st != RPC_S_OK) {
+        struct ctx_binding *e;
+        RpcTryExcept {
+            e = cbind_get(b);
+        } RpcExcept(1) {
             free(x);
-            RpcRaiseException(st);
-        }
-        x->own_binding = 1;
+            RpcRaiseException(RpcExceptionCode());
+        } RpcEndExcept
+        x->shared = e;
+        x->binding = e->h;
     } else {
         x->binding = binding;
     }
     if (arpc_liveset_add(&live_cctx, x) != RPC_S_OK) {
-        if (x->own_binding)
-            RpcBindingFree(&x->binding);
+        if (x->shared)
+            cbind_put(x->shared);
         free(x);
         RpcRaiseException(RPC_S_OUT_OF_MEMORY);
     }
