@@ -47,6 +47,7 @@ typedef struct arpc_async_conn {
     int paused;                       /* so it does (off the poller) */
     uint32_t next_call_id;
     struct async_req *pending;
+    struct arpc_async_conn *all_next, *all_prev; /* cli.all */
 } arpc_async_conn;
 
 struct async_req {
@@ -70,6 +71,10 @@ static struct {
     arpc_mutex lock;
     arpc_poller *poller;
     arpc_thread *io;
+    /* Every connection until its last reference goes (cli.lock): the I/O
+     * thread finds them through the poller, and a process that exits
+     * before it let go of one has not leaked it. */
+    arpc_async_conn *all;
 } cli;
 
 static void cli_init_once(void)
@@ -84,6 +89,14 @@ static void conn_unref(arpc_async_conn *ac)
     arpc_mutex_unlock(&ac->lock);
     if (!last)
         return;
+    arpc_mutex_lock(&cli.lock);
+    if (ac->all_prev)
+        ac->all_prev->all_next = ac->all_next;
+    else
+        cli.all = ac->all_next;
+    if (ac->all_next)
+        ac->all_next->all_prev = ac->all_prev;
+    arpc_mutex_unlock(&cli.lock);
     arpc_client_conn_close(ac->cc);
     arpc_mutex_destroy(&ac->lock);
     free(ac);
@@ -156,7 +169,7 @@ static void try_finish(struct async_req *q)
     arpc_mutex_lock(&ac->lock);
     int done = q->response_done;
     arpc_mutex_unlock(&ac->lock);
-    if (!done || !arpc_pipes_all_ended(q->pipes))
+    if (!done || !arpc_pipes_settled(q->pipes))
         return;
     struct async_req *mine = take(ac, q->call_id);
     if (mine)
@@ -393,6 +406,12 @@ static RPC_STATUS get_conn(arpc_binding *b, const RPC_CLIENT_INTERFACE *ifc, int
         free(ac);
         return st;
     }
+    arpc_mutex_lock(&cli.lock);
+    ac->all_next = cli.all;
+    if (cli.all)
+        cli.all->all_prev = ac;
+    cli.all = ac;
+    arpc_mutex_unlock(&cli.lock);
     if (!private_conn) {
         arpc_mutex_lock(&b->lock);
         ac->next = b->async_conns;

@@ -205,6 +205,14 @@ int arpc_pipes_all_ended(arpc_pipes *ps)
     return e;
 }
 
+int arpc_pipes_settled(arpc_pipes *ps)
+{
+    arpc_mutex_lock(&ps->lock);
+    int t = ps->drained_told;
+    arpc_mutex_unlock(&ps->lock);
+    return t;
+}
+
 int arpc_pipes_sent_all(arpc_pipes *ps)
 {
     arpc_mutex_lock(&ps->lock);
@@ -341,21 +349,17 @@ RPC_STATUS arpc_pipes_push(arpc_pipes *ps, unsigned i, const void *buf, unsigned
         st = rx_failure(ps, st); /* a fault explains a broken send best */
     arpc_mutex_lock(&ps->lock);
     ps->busy = 0;
-    if (st == RPC_S_OK && ecount == 0)
-        ps->p[i].sent_end = 1; /* pushing it again: RPC_X_PIPE_CLOSED */
+    if (st == RPC_S_OK && ecount == 0) {
+        ps->p[i].sent_end = 1;
+        ps->send_cur++;
+    }
     arpc_mutex_unlock(&ps->lock);
     if (st != RPC_S_OK)
         return st;
     if (ps->async && (call_flags(ps->call) & RPC_C_NOTIFY_ON_SEND_COMPLETE))
         arpc_call_notify(ps->call, RpcSendComplete);
-    if (ecount == 0) {
-        /* Only now may the call complete: its RpcCallComplete never comes
-         * before the last push's RpcSendComplete. */
-        arpc_mutex_lock(&ps->lock);
-        ps->send_cur++;
-        arpc_mutex_unlock(&ps->lock);
-        check_drained(ps);
-    }
+    if (ecount == 0)
+        check_drained(ps); /* after the send-complete: see arpc_pipes_settled */
     return RPC_S_OK;
 }
 

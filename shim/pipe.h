@@ -55,6 +55,10 @@ void arpc_pipes_free(arpc_pipes *ps);
 
 /* Every pipe ended. */
 int arpc_pipes_all_ended(arpc_pipes *ps);
+/* Every pipe ended and the last operation's notification has gone out
+ * (the layer below completes the call no earlier: a call's RpcCallComplete
+ * never comes before its last push's RpcSendComplete). */
+int arpc_pipes_settled(arpc_pipes *ps);
 /* Every pipe this side sends ended. */
 int arpc_pipes_sent_all(arpc_pipes *ps);
 /* rx's on_data: a pending pull's RpcReceiveComplete. */
