@@ -233,8 +233,17 @@ static void rx_pump(void *arg)
             apply_holds(ac);
     }
     arpc_mutex_unlock(&ac->cc->conn.pump_lock);
-    if (st != RPC_S_OK)
-        fail_conn(ac); /* the I/O thread sees it too, and lets go */
+    if (st != RPC_S_OK) {
+        /* The I/O thread lets go of it: it must be watching (a paused
+         * connection is not), and the failure's shutdown wakes it. */
+        arpc_mutex_lock(&ac->lock);
+        if (ac->paused && !ac->io_released) {
+            ac->paused = 0;
+            arpc_poller_add(cli.poller, ac->cc->conn.s, ac);
+        }
+        arpc_mutex_unlock(&ac->lock);
+        fail_conn(ac);
+    }
 }
 
 static void rx_on_data(void *arg)

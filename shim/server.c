@@ -933,8 +933,17 @@ static void pump_here(struct srv_conn *sc)
             apply_holds(sc);
     }
     arpc_mutex_unlock(&sc->conn.pump_lock);
-    if (st != RPC_S_OK)
-        arpc_sock_shutdown(sc->conn.s); /* wakes the I/O thread, which closes it */
+    if (st != RPC_S_OK) {
+        /* The I/O thread closes it: it must be watching (a paused
+         * connection is not), and the shutdown wakes it. */
+        arpc_mutex_lock(&srv.lock);
+        if (sc->paused && !sc->closed) {
+            sc->paused = 0;
+            arpc_poller_add(srv.poller, sc->conn.s, sc);
+        }
+        arpc_mutex_unlock(&srv.lock);
+        arpc_sock_shutdown(sc->conn.s);
+    }
 }
 
 /* rx: the manager's pull (or the stub's reader) found too little. */
