@@ -91,14 +91,14 @@ static char *peer_of(arpc_binding *b)
     return s;
 }
 
-/* The shared binding for b's association, referenced (raises on failure). */
-static struct ctx_binding *cbind_get(arpc_binding *b)
+/* The shared binding for b's association, referenced. */
+static RPC_STATUS cbind_get(arpc_binding *b, struct ctx_binding **out)
 {
     static arpc_once_flag once = ARPC_ONCE_INIT;
     arpc_once(&once, cbind_init_once);
     char *peer = peer_of(b);
     if (!peer)
-        RpcRaiseException(RPC_S_OUT_OF_MEMORY);
+        return RPC_S_OUT_OF_MEMORY;
     arpc_mutex_lock(&b->lock);
     uint32_t group = b->assoc_group;
     arpc_mutex_unlock(&b->lock);
@@ -110,7 +110,8 @@ static struct ctx_binding *cbind_get(arpc_binding *b)
         e->refs++;
         arpc_mutex_unlock(&cbind.lock);
         free(peer);
-        return e;
+        *out = e;
+        return RPC_S_OK;
     }
     RPC_STATUS st = RPC_S_OUT_OF_MEMORY;
     if ((e = calloc(1, sizeof *e)) && (st = arpc_binding_join_association(b, &e->h)) == RPC_S_OK) {
@@ -124,9 +125,10 @@ static struct ctx_binding *cbind_get(arpc_binding *b)
     if (st != RPC_S_OK) {
         free(e);
         free(peer);
-        RpcRaiseException(st);
+        return st;
     }
-    return e;
+    *out = e;
+    return RPC_S_OK;
 }
 
 static void cbind_put(struct ctx_binding *e)
@@ -199,15 +201,12 @@ ARPC_API void arpc_cctx_unmarshal(arpc_ndr_reader *r, void **ctx, RPC_BINDING_HA
      * association (an in-process binding is simply shared). */
     arpc_binding *b = arpc_binding_get(binding);
     if (b && b->kind == BINDING_CLIENT) {
-        struct ctx_binding *e;
-        RpcTryExcept {
-            e = cbind_get(b);
-        } RpcExcept(1) {
+        RPC_STATUS st = cbind_get(b, &x->shared);
+        if (st != RPC_S_OK) {
             free(x);
-            RpcRaiseException(RpcExceptionCode());
-        } RpcEndExcept
-        x->shared = e;
-        x->binding = e->h;
+            RpcRaiseException(st);
+        }
+        x->binding = x->shared->h;
     } else {
         x->binding = binding;
     }

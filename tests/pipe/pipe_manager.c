@@ -34,6 +34,18 @@ typedef struct job {
     unsigned long *sum;
 } job;
 
+/* A job for pAsync's call, or NULL after aborting the call. */
+static job *job_new(PRPC_ASYNC_STATE pAsync)
+{
+    job *j = calloc(1, sizeof *j);
+    if (!j) {
+        RpcAsyncAbortCall(pAsync, RPC_S_OUT_OF_MEMORY);
+        return NULL;
+    }
+    j->pAsync = pAsync;
+    return j;
+}
+
 static void run(job *j, LPTHREAD_START_ROUTINE fn)
 {
     j->event = CreateEventW(NULL, FALSE, FALSE, NULL);
@@ -123,12 +135,9 @@ void s_Download(PRPC_ASYNC_STATE pAsync, handle_t h, hyper size, unsigned long s
                 unsigned long *sum)
 {
     (void)h;
-    job *j = calloc(1, sizeof *j);
-    if (!j) {
-        RpcAsyncAbortCall(pAsync, RPC_S_OUT_OF_MEMORY);
+    job *j = job_new(pAsync);
+    if (!j)
         return;
-    }
-    j->pAsync = pAsync;
     j->size = size;
     j->seed = seed;
     j->out_bytes = data;
@@ -166,12 +175,9 @@ static DWORD WINAPI upload_thread(LPVOID arg)
 void s_Upload(PRPC_ASYNC_STATE pAsync, handle_t h, ASYNC_BYTE_PIPE *data, unsigned long *sum)
 {
     (void)h;
-    job *j = calloc(1, sizeof *j);
-    if (!j) {
-        RpcAsyncAbortCall(pAsync, RPC_S_OUT_OF_MEMORY);
+    job *j = job_new(pAsync);
+    if (!j)
         return;
-    }
-    j->pAsync = pAsync;
     j->in_bytes = data;
     j->sum = sum;
     run(j, upload_thread);
@@ -244,12 +250,9 @@ void s_Exchange(PRPC_ASYNC_STATE pAsync, handle_t h, long bias, ASYNC_REC_PIPE *
                 ASYNC_ULONG_PIPE *nums)
 {
     (void)h;
-    job *j = calloc(1, sizeof *j);
-    if (!j) {
-        RpcAsyncAbortCall(pAsync, RPC_S_OUT_OF_MEMORY);
+    job *j = job_new(pAsync);
+    if (!j)
         return;
-    }
-    j->pAsync = pAsync;
     j->bias = bias;
     j->recs = recs;
     j->echo = echo;
@@ -344,12 +347,9 @@ void s_Misbehave(PRPC_ASYNC_STATE pAsync, handle_t h, long mode, ASYNC_BYTE_PIPE
                  ASYNC_BYTE_PIPE *out_data)
 {
     (void)h;
-    job *j = calloc(1, sizeof *j);
-    if (!j) {
-        RpcAsyncAbortCall(pAsync, RPC_S_OUT_OF_MEMORY);
+    job *j = job_new(pAsync);
+    if (!j)
         return;
-    }
-    j->pAsync = pAsync;
     j->mode = mode;
     j->in_bytes = in_data;
     j->out_bytes = out_data;
