@@ -708,15 +708,17 @@ uint32_t arpc_sock_peer_pid(arpc_socket s)
 struct arpc_poller {
     int ep;
     int wakefd; /* eventfd */
+    uint32_t oneshot; /* EPOLLONESHOT or 0 */
 };
 
 #define NET_POLL_BATCH 64
 
-arpc_poller *arpc_poller_new(void)
+arpc_poller *arpc_poller_new(unsigned flags)
 {
     arpc_poller *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
+    p->oneshot = (flags & ARPC_POLLER_ONESHOT) ? EPOLLONESHOT : 0;
     p->ep = epoll_create1(EPOLL_CLOEXEC);
     p->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (p->ep < 0 || p->wakefd < 0)
@@ -756,13 +758,24 @@ RPC_STATUS arpc_poller_add(arpc_poller *p, arpc_socket s, void *ctx)
         return st;
     struct epoll_event ev;
     memset(&ev, 0, sizeof ev);
-    ev.events = EPOLLIN | EPOLLRDHUP; /* level-triggered */
+    ev.events = EPOLLIN | EPOLLRDHUP | p->oneshot; /* level-triggered */
     ev.data.ptr = ctx;
     if (epoll_ctl(p->ep, EPOLL_CTL_ADD, net_fd(s), &ev) == 0)
         return RPC_S_OK;
     if (errno == EEXIST && epoll_ctl(p->ep, EPOLL_CTL_MOD, net_fd(s), &ev) == 0)
         return RPC_S_OK;
     return net_resource_error(errno == ENOSPC ? ENOMEM : errno, RPC_S_INVALID_ARG);
+}
+
+void arpc_poller_rearm(arpc_poller *p, arpc_socket s, void *ctx)
+{
+    if (!p || s == ARPC_INVALID_SOCKET)
+        return;
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.events = EPOLLIN | EPOLLRDHUP | p->oneshot;
+    ev.data.ptr = ctx;
+    epoll_ctl(p->ep, EPOLL_CTL_MOD, net_fd(s), &ev); /* ENOENT: removed meanwhile */
 }
 
 void arpc_poller_remove(arpc_poller *p, arpc_socket s)

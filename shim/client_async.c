@@ -354,7 +354,7 @@ static RPC_STATUS start_io(void)
     arpc_once(&once, cli_init_once);
     RPC_STATUS st = RPC_S_OK;
     arpc_mutex_lock(&cli.lock);
-    if (!cli.poller && !(cli.poller = arpc_poller_new()))
+    if (!cli.poller && !(cli.poller = arpc_poller_new(0)))
         st = RPC_S_OUT_OF_RESOURCES;
     else if (!cli.io && !(cli.io = arpc_thread_create(io_main, NULL)))
         st = RPC_S_OUT_OF_THREADS;

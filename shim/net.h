@@ -79,12 +79,21 @@ void arpc_sock_close(arpc_socket s);
 int arpc_sock_peer_is_local(arpc_socket s);
 uint32_t arpc_sock_peer_pid(arpc_socket s);
 
-/* A readiness poller: one thread waits for many sockets. */
+/* A readiness poller: a thread waits for many sockets.  Level-triggered:
+ * a ready socket is reported by every wait until it is read dry.  With
+ * ARPC_POLLER_ONESHOT a socket, once reported, is not reported again until
+ * arpc_poller_rearm (or arpc_poller_add) arms it again; several threads may
+ * then wait at once, and each report goes to one of them (the server's
+ * I/O threads, server.c). */
 typedef struct arpc_poller arpc_poller;
-arpc_poller *arpc_poller_new(void);
+#define ARPC_POLLER_ONESHOT 1u
+arpc_poller *arpc_poller_new(unsigned flags);
 void arpc_poller_free(arpc_poller *p);
 /* Watch s for readability (and hang-up); ctx comes back from wait. */
 RPC_STATUS arpc_poller_add(arpc_poller *p, arpc_socket s, void *ctx);
+/* One-shot pollers: report s again when it is (or becomes) ready; nothing
+ * if s is not in the poller.  ctx: the one s was added with. */
+void arpc_poller_rearm(arpc_poller *p, arpc_socket s, void *ctx);
 void arpc_poller_remove(arpc_poller *p, arpc_socket s);
 /* Up to max contexts of ready sockets; a NULL context entry means
  * arpc_poller_wake was called.  Returns the count, 0 on timeout. */

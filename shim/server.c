@@ -46,6 +46,7 @@
 #define ARPC_SERVER_MAX_REQUEST (64u << 20)
 #define ARPC_SERVER_MAX_PENDING 64
 #define SEND_TIMEOUT_MS 30000u
+#define ARPC_SERVER_MAX_IO_THREADS 256
 
 struct srv_if {
     struct srv_if *next;
@@ -98,6 +99,9 @@ struct srv_conn {
     int n_pending;
     struct srv_call *active;         /* calls being served (srv.lock) */
     int holds, paused;               /* streams asking not to read (srv.lock) */
+    int watching;                    /* armed in the poller or reported to an I/O thread (srv.lock) */
+    int run_here;                    /* the I/O thread pumping runs the calls it dispatches (pump_lock) */
+    int ran_here;                    /* ... and dispatched some (pump_lock) */
     arpc_call *touched;              /* the streamed call that got data in this pump (conn.pump_lock) */
     struct srv_call *runq, *runq_tail; /* calls to dispatch, in arrival order (srv.lock) */
     int running;                     /* a worker is dispatching them */
@@ -141,8 +145,8 @@ static struct {
     struct srv_if *ifs;
     struct srv_if *retired;
     struct srv_listener *listeners;
-    arpc_poller *poller;
-    arpc_thread *io;
+    arpc_poller *poller;             /* one-shot: see io_main */
+    int io_threads, io_waiting;
     int listening;
     unsigned max_calls;
     int calls;
@@ -304,9 +308,12 @@ static void conn_unref(struct srv_conn *sc)
 
 static void conn_close(struct srv_conn *sc)
 {
-    if (sc->closed)
-        return;
+    arpc_mutex_lock(&srv.lock);
+    int was = sc->closed;
     sc->closed = 1;
+    arpc_mutex_unlock(&srv.lock);
+    if (was)
+        return;
     /* Calls still being served learn that their client is gone. */
     for (;;) {
         arpc_call *c = NULL;
@@ -720,6 +727,10 @@ static void submit(struct srv_conn *sc, struct srv_call *k)
     arpc_mutex_unlock(&srv.lock);
     if (!start)
         return;
+    if (sc->run_here) { /* the I/O thread that is pumping runs it next */
+        sc->ran_here = 1;
+        return;
+    }
     RPC_STATUS st = arpc_workq_submit(run_queue, sc);
     if (st == RPC_S_OK)
         return;
@@ -894,15 +905,25 @@ static RPC_STATUS stream_more(struct srv_conn *sc, const arpc_pdu *pdu)
     return hold ? ARPC_CONN_HOLD : RPC_S_OK;
 }
 
-/* The I/O thread, after pumping: stop reading a connection whose stream is full. */
+/* After pumping: stop reading a connection whose stream is full (the I/O
+ * thread that next gets it from the poller lets it go, see io_conn). */
 static void apply_holds(struct srv_conn *sc)
 {
     arpc_mutex_lock(&srv.lock);
-    if (sc->holds > 0 && !sc->paused && !sc->closed) {
+    if (sc->holds > 0 && !sc->paused && !sc->closed)
         sc->paused = 1;
-        arpc_poller_remove(srv.poller, sc->conn.s);
-    }
     arpc_mutex_unlock(&srv.lock);
+}
+
+/* Put a connection the I/O threads let go back in the poller (srv.lock).
+ * Only a connection nobody watches is added: a one-shot poller then reports
+ * it to one thread at a time, and only that thread closes it. */
+static void watch_locked(struct srv_conn *sc)
+{
+    if (sc->watching || sc->closed)
+        return;
+    sc->watching = 1;
+    arpc_poller_add(srv.poller, sc->conn.s, sc);
 }
 
 /* rx: a stream drained (or ended); read its connection again. */
@@ -913,7 +934,7 @@ static void stream_resume(void *arg)
     arpc_mutex_lock(&srv.lock);
     if (--sc->holds <= 0 && sc->paused && !sc->closed) {
         sc->paused = 0;
-        arpc_poller_add(srv.poller, sc->conn.s, sc);
+        watch_locked(sc);
     }
     arpc_mutex_unlock(&srv.lock);
 }
@@ -934,13 +955,11 @@ static void pump_here(struct srv_conn *sc)
     }
     arpc_mutex_unlock(&sc->conn.pump_lock);
     if (st != RPC_S_OK) {
-        /* The I/O thread closes it: it must be watching (a paused
+        /* An I/O thread closes it: it must be watched (a paused
          * connection is not), and the shutdown wakes it. */
         arpc_mutex_lock(&srv.lock);
-        if (sc->paused && !sc->closed) {
-            sc->paused = 0;
-            arpc_poller_add(srv.poller, sc->conn.s, sc);
-        }
+        sc->paused = 0;
+        watch_locked(sc);
         arpc_mutex_unlock(&srv.lock);
         arpc_sock_shutdown(sc->conn.s);
     }
@@ -1242,6 +1261,7 @@ static void accept_all(struct srv_listener *l, arpc_socket s)
         sc->peer_local = arpc_sock_peer_is_local(a);
         sc->peer_pid = arpc_sock_peer_pid(a);
         arpc_conn_init(&sc->conn, a);
+        sc->watching = 1;
         if (arpc_poller_add(srv.poller, a, sc) != RPC_S_OK) {
             arpc_conn_destroy(&sc->conn);
             free(sc);
@@ -1249,47 +1269,100 @@ static void accept_all(struct srv_listener *l, arpc_socket s)
     }
 }
 
+/* A connection the poller reported to this thread (and to no other: the
+ * poller is one-shot and a connection is armed once, see watch_locked).
+ * Read it, then run the calls that arrived on this thread - no hand-over
+ * to a worker - unless a worker is already running the connection's
+ * queue.  The connection is armed again first, so what arrives meanwhile
+ * is read by another I/O thread and joins the queue. */
+static void io_conn(struct srv_conn *sc)
+{
+    arpc_mutex_lock(&sc->conn.pump_lock);
+    arpc_mutex_lock(&srv.lock);
+    int paused = sc->paused;
+    arpc_mutex_unlock(&srv.lock);
+    RPC_STATUS st = RPC_S_OK;
+    if (!paused) {
+        sc->run_here = 1;
+        st = arpc_conn_pump(&sc->conn, on_fragment, sc);
+        sc->run_here = 0;
+        flush_touched(sc);
+        if (st == RPC_S_OK)
+            apply_holds(sc);
+    }
+    int run = sc->ran_here;
+    sc->ran_here = 0;
+    if (st == RPC_S_OK) {
+        arpc_mutex_lock(&srv.lock);
+        if (sc->paused) /* let go; stream_resume watches it again */
+            sc->watching = 0;
+        else
+            arpc_poller_rearm(srv.poller, sc->conn.s, sc);
+        arpc_mutex_unlock(&srv.lock);
+    }
+    arpc_mutex_unlock(&sc->conn.pump_lock);
+    /* Rearmed, sc may be closed by another thread from here: only the
+     * references taken for the run queue keep it. */
+    if (st != RPC_S_OK)
+        conn_close(sc);
+    if (run)
+        run_queue(sc);
+}
+
+static void io_accept(struct srv_listener *l)
+{
+    for (int k = 0; k < l->nsocks; k++) {
+        accept_all(l, l->socks[k]);
+        arpc_poller_rearm(srv.poller, l->socks[k], l);
+    }
+}
+
+/* The I/O threads: all of them wait on the (one-shot) poller, and the one
+ * a report goes to serves it (leader/follower without a leader: the poller
+ * hands each ready connection to one waiting thread).  A thread that takes
+ * a report and leaves none waiting starts another first, so reading goes
+ * on while it runs calls, which may block; the threads stay, as workers
+ * do, up to ARPC_SERVER_MAX_IO_THREADS. */
 static void io_main(void *unused)
 {
     (void)unused;
-    void *ready[64];
     for (;;) {
-        int n = arpc_poller_wait(srv.poller, ready, 64, 0xFFFFFFFFu);
-        for (int i = 0; i < n; i++) {
-            if (!ready[i])
-                continue;
-            if (*(int *)ready[i] == TAG_LISTENER) {
-                struct srv_listener *l = ready[i];
-                for (int k = 0; k < l->nsocks; k++)
-                    accept_all(l, l->socks[k]);
-                continue;
-            }
-            struct srv_conn *sc = ready[i];
-            if (sc->closed)
-                continue;
-            arpc_mutex_lock(&sc->conn.pump_lock);
-            RPC_STATUS st = arpc_conn_pump(&sc->conn, on_fragment, sc);
-            flush_touched(sc);
-            if (st == RPC_S_OK)
-                apply_holds(sc);
-            arpc_mutex_unlock(&sc->conn.pump_lock);
-            if (st != RPC_S_OK)
-                conn_close(sc);
+        void *ready = NULL;
+        arpc_mutex_lock(&srv.lock);
+        srv.io_waiting++;
+        arpc_mutex_unlock(&srv.lock);
+        int n = arpc_poller_wait(srv.poller, &ready, 1, 0xFFFFFFFFu);
+        arpc_mutex_lock(&srv.lock);
+        int spawn = --srv.io_waiting == 0 && srv.io_threads < ARPC_SERVER_MAX_IO_THREADS;
+        if (spawn)
+            srv.io_threads++;
+        arpc_mutex_unlock(&srv.lock);
+        if (spawn && !arpc_thread_create(io_main, NULL)) {
+            arpc_mutex_lock(&srv.lock);
+            srv.io_threads--;
+            arpc_mutex_unlock(&srv.lock);
         }
+        if (n <= 0 || !ready)
+            continue;
+        if (*(int *)ready == TAG_LISTENER)
+            io_accept(ready);
+        else
+            io_conn(ready);
     }
 }
 
 static RPC_STATUS start_io_locked(void)
 {
-    if (srv.io)
+    if (srv.io_threads)
         return RPC_S_OK;
     RPC_STATUS st = arpc_net_init();
     if (st != RPC_S_OK)
         return st;
-    if (!srv.poller && !(srv.poller = arpc_poller_new()))
+    if (!srv.poller && !(srv.poller = arpc_poller_new(ARPC_POLLER_ONESHOT)))
         return RPC_S_OUT_OF_RESOURCES;
-    if (!(srv.io = arpc_thread_create(io_main, NULL)))
+    if (!arpc_thread_create(io_main, NULL))
         return RPC_S_OUT_OF_THREADS;
+    srv.io_threads = 1;
     return RPC_S_OK;
 }
 

@@ -474,7 +474,7 @@ static void test_poller(void **state)
         assert_int_equal(arpc_tcp_connect("127.0.0.1", srv.portstr, &cli[i]), RPC_S_OK);
         srvs[i] = server_accept(&srv);
     }
-    arpc_poller *p = arpc_poller_new();
+    arpc_poller *p = arpc_poller_new(0);
     assert_non_null(p);
     for (int i = 0; i < 3; i++)
         assert_int_equal(arpc_poller_add(p, srvs[i], &tags[i]), RPC_S_OK);
@@ -535,6 +535,95 @@ static void test_poller(void **state)
     for (int i = 0; i < 3; i++) {
         if (i != 2)
             arpc_sock_close(cli[i]);
+        arpc_sock_close(srvs[i]);
+    }
+    server_close(&srv);
+}
+
+struct oneshot_waiter {
+    arpc_poller *p;
+    void *got;
+    int n;
+};
+
+static DWORD WINAPI oneshot_waiter_main(LPVOID arg)
+{
+    struct oneshot_waiter *w = arg;
+    w->n = arpc_poller_wait(w->p, &w->got, 1, 5000);
+    return 0;
+}
+
+/* One-shot: a socket is reported once until rearmed, and several threads
+ * waiting at once each get a different one (the server's I/O threads). */
+static void test_poller_oneshot(void **state)
+{
+    tcp_server srv;
+    arpc_socket cli[3], srvs[3];
+    int tags[3];
+    void *ready[8] = {0};
+    char buf[8];
+    (void)state;
+    server_open(&srv);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(arpc_tcp_connect("127.0.0.1", srv.portstr, &cli[i]), RPC_S_OK);
+        srvs[i] = server_accept(&srv);
+    }
+    arpc_poller *p = arpc_poller_new(ARPC_POLLER_ONESHOT);
+    assert_non_null(p);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(arpc_poller_add(p, srvs[i], &tags[i]), RPC_S_OK);
+
+    /* Reported once, unread data or not, until rearmed. */
+    send_str(cli[1], "hello");
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 5000), 1);
+    assert_ptr_equal(ready[0], &tags[1]);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 50), 0);
+    arpc_poller_rearm(p, srvs[1], &tags[1]);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 5000), 1);
+    assert_ptr_equal(ready[0], &tags[1]);
+
+    /* Rearmed while idle: reported when data comes. */
+    recv_exact(srvs[1], buf, 5);
+    assert_int_equal(arpc_sock_recv(srvs[1], buf, sizeof buf), -2);
+    arpc_poller_rearm(p, srvs[1], &tags[1]);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 50), 0);
+    send_str(cli[1], "again");
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 5000), 1);
+    assert_ptr_equal(ready[0], &tags[1]);
+    recv_exact(srvs[1], buf, 5);
+
+    /* Two threads waiting, two sockets ready: one each. */
+    struct oneshot_waiter w[2] = {{p, NULL, -1}, {p, NULL, -1}};
+    HANDLE th[2];
+    for (int i = 0; i < 2; i++) {
+        th[i] = CreateThread(NULL, 0, oneshot_waiter_main, &w[i], 0, NULL);
+        assert_non_null(th[i]);
+    }
+    Sleep(50);
+    send_str(cli[0], "a");
+    send_str(cli[2], "b");
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(WaitForSingleObject(th[i], 10000), WAIT_OBJECT_0);
+        CloseHandle(th[i]);
+        assert_int_equal(w[i].n, 1);
+    }
+    assert_true((w[0].got == &tags[0] && w[1].got == &tags[2]) || (w[0].got == &tags[2] && w[1].got == &tags[0]));
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 50), 0);
+
+    /* Rearming a removed socket does not bring it back. */
+    arpc_poller_remove(p, srvs[0]);
+    arpc_poller_rearm(p, srvs[0], &tags[0]);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 100), 0);
+    /* Adding again arms it. */
+    assert_int_equal(arpc_poller_add(p, srvs[0], &tags[0]), RPC_S_OK);
+    assert_int_equal(arpc_poller_wait(p, ready, 8, 5000), 1);
+    assert_ptr_equal(ready[0], &tags[0]);
+
+    for (int i = 0; i < 3; i++)
+        arpc_poller_remove(p, srvs[i]);
+    arpc_poller_free(p);
+    for (int i = 0; i < 3; i++) {
+        arpc_sock_close(cli[i]);
         arpc_sock_close(srvs[i]);
     }
     server_close(&srv);
@@ -730,7 +819,7 @@ static void test_local_poller(void **state)
     (void)state;
     arpc_local_dynamic_endpoint(ep, sizeof ep);
     assert_int_equal(arpc_local_listen(ep, &ls), RPC_S_OK);
-    arpc_poller *p = arpc_poller_new();
+    arpc_poller *p = arpc_poller_new(0);
     assert_non_null(p);
     assert_int_equal(arpc_poller_add(p, ls, &ltag), RPC_S_OK);
     assert_int_equal(arpc_poller_wait(p, ready, 8, 50), 0);
@@ -844,7 +933,7 @@ static void test_local_many(void **state)
     (void)state;
     arpc_local_dynamic_endpoint(ep, sizeof ep);
     assert_int_equal(arpc_local_listen(ep, &ls), RPC_S_OK);
-    arpc_poller *p = arpc_poller_new();
+    arpc_poller *p = arpc_poller_new(0);
     assert_non_null(p);
     assert_int_equal(arpc_poller_add(p, ls, &ltag), RPC_S_OK);
     int accepted = 0;
@@ -1121,6 +1210,7 @@ int main(void)
         cmocka_unit_test(test_listen_duplicate),
         cmocka_unit_test(test_bad_port),
         cmocka_unit_test(test_poller),
+        cmocka_unit_test(test_poller_oneshot),
 #if defined(_WIN32)
         cmocka_unit_test(test_local_round_trip),
         cmocka_unit_test(test_local_bulk),

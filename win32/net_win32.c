@@ -145,9 +145,10 @@ struct net_stream {
     unsigned char *stage;
 
     arpc_poller *poller;      /* set under lock and the poller's lock */
-    void *ctx;                /* these four under the poller's lock */
+    void *ctx;                /* these five under the poller's lock */
     net_stream *rnext, *rprev;
     int on_ready;
+    int disarmed;             /* one-shot: reported, not rearmed yet */
 };
 
 struct arpc_poller {
@@ -156,6 +157,7 @@ struct arpc_poller {
     net_stream *head, *tail;  /* ready streams */
     size_t nready;
     int user_wake;
+    int oneshot;
 };
 
 static net_stream *net_st(arpc_socket s)
@@ -276,7 +278,7 @@ static void net_update_ready(net_stream *st, int kick)
         return;
     int r = net_ready(st), added = 0;
     arpc_mutex_lock(&p->lock);
-    if (r && !st->on_ready) {
+    if (r && !st->on_ready && !st->disarmed) {
         net_ready_link(p, st);
         added = 1;
     } else if (!r && st->on_ready) {
@@ -296,6 +298,7 @@ static void net_detach(net_stream *st)
     arpc_mutex_lock(&p->lock);
     if (st->on_ready)
         net_ready_unlink(p, st);
+    st->disarmed = 0;
     st->poller = NULL;
     st->ctx = NULL;
     arpc_mutex_unlock(&p->lock);
@@ -1446,19 +1449,22 @@ uint32_t arpc_sock_peer_pid(arpc_socket s)
 
 /* ------------------------------------------------------------------- poller */
 
-arpc_poller *arpc_poller_new(void)
+arpc_poller *arpc_poller_new(unsigned flags)
 {
     if (arpc_net_init() != RPC_S_OK)
         return NULL;
     arpc_poller *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    p->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    /* One-shot pollers have several waiting threads, each of which may run
+     * a while after its wait (a server call): no concurrency limit then. */
+    p->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, (flags & ARPC_POLLER_ONESHOT) ? 1024 : 1);
     if (!p->port) {
         free(p);
         return NULL;
     }
     arpc_mutex_init(&p->lock);
+    p->oneshot = (flags & ARPC_POLLER_ONESHOT) != 0;
     return p;
 }
 
@@ -1505,6 +1511,7 @@ RPC_STATUS arpc_poller_add(arpc_poller *p, arpc_socket s, void *ctx)
         arpc_mutex_lock(&p->lock);
         st->poller = p;
         st->ctx = ctx;
+        st->disarmed = 0;
         arpc_mutex_unlock(&p->lock);
         net_arm(st);
         net_update_ready(st, 1);
@@ -1512,6 +1519,22 @@ RPC_STATUS arpc_poller_add(arpc_poller *p, arpc_socket s, void *ctx)
     arpc_mutex_unlock(&st->lock);
     arpc_mutex_unlock(&st->wlock);
     return rc;
+}
+
+void arpc_poller_rearm(arpc_poller *p, arpc_socket s, void *ctx)
+{
+    (void)ctx; /* the stream keeps its own */
+    if (!p || s == ARPC_INVALID_SOCKET)
+        return;
+    net_stream *st = net_st(s);
+    arpc_mutex_lock(&st->lock);
+    if (st->poller == p) {
+        arpc_mutex_lock(&p->lock);
+        st->disarmed = 0;
+        arpc_mutex_unlock(&p->lock);
+        net_update_ready(st, 1);
+    }
+    arpc_mutex_unlock(&st->lock);
 }
 
 void arpc_poller_remove(arpc_poller *p, arpc_socket s)
@@ -1550,14 +1573,22 @@ int arpc_poller_wait(arpc_poller *p, void **ready, int max, uint32_t timeout_ms)
             p->user_wake = 0;
             ready[count++] = NULL;
         }
-        /* Round robin: what is reported goes to the back. */
+        /* Round robin: what is reported goes to the back (one-shot: off
+         * the list until rearmed). */
         for (size_t k = p->nready; k > 0 && count < max; k--) {
             net_stream *st = p->head;
             ready[count++] = st->ctx;
             net_ready_unlink(p, st);
-            net_ready_link(p, st);
+            if (p->oneshot)
+                st->disarmed = 1;
+            else
+                net_ready_link(p, st);
         }
+        /* Streams left ready are for another waiting thread. */
+        int more = p->oneshot && p->head;
         arpc_mutex_unlock(&p->lock);
+        if (more)
+            net_poller_kick(p);
         if (count > 0 || net_remaining(timeout_ms, start) == 0)
             break;
     }
