@@ -45,6 +45,7 @@ typedef struct arpc_async_conn {
     int holds;                        /* streams asking the I/O thread to stop reading */
     arpc_call *touched;               /* the pipe call whose stream got data in this pump (conn.pump_lock) */
     int paused;                       /* so it does (off the poller) */
+    int rearm_owed;                   /* reported while a pull was reading it (lock) */
     uint32_t next_call_id;
     struct async_req *pending;
     struct arpc_async_conn *all_next, *all_prev; /* cli.all */
@@ -151,6 +152,15 @@ static void fail_conn(arpc_async_conn *ac)
     }
 }
 
+/* The poller is one-shot: a connection reported is watched again only
+ * once whoever read it is done (rearm, ac->lock held). */
+static void rearm_locked(arpc_async_conn *ac)
+{
+    ac->rearm_owed = 0;
+    if (!ac->paused && !ac->dead && !ac->io_released)
+        arpc_poller_rearm(cli.poller, ac->cc->conn.s, ac);
+}
+
 /* I/O thread only: stop watching a dead connection. */
 static void io_release(arpc_async_conn *ac)
 {
@@ -244,6 +254,13 @@ static void rx_pump(void *arg)
         arpc_mutex_unlock(&ac->lock);
         fail_conn(ac);
     }
+    /* The I/O thread found it busy meanwhile and left it to us (io_conn):
+     * checked after unlocking, so that either we see its mark or it gets
+     * the lock. */
+    arpc_mutex_lock(&ac->lock);
+    if (ac->rearm_owed)
+        rearm_locked(ac);
+    arpc_mutex_unlock(&ac->lock);
 }
 
 static void rx_on_data(void *arg)
@@ -324,6 +341,33 @@ static RPC_STATUS on_fragment(void *ctx, const uint8_t *frag, size_t len)
     return RPC_S_OK; /* no request: orphaned or already failed - dropped */
 }
 
+/* A connection the poller reported.  When a pull is reading it on its
+ * own thread (rx_pump), the I/O thread does not wait for it: it marks the
+ * connection and that thread rearms it when it is done. */
+static void io_conn(arpc_async_conn *ac)
+{
+    if (!arpc_mutex_trylock(&ac->cc->conn.pump_lock)) {
+        arpc_mutex_lock(&ac->lock);
+        ac->rearm_owed = 1;
+        arpc_mutex_unlock(&ac->lock);
+        if (!arpc_mutex_trylock(&ac->cc->conn.pump_lock))
+            return; /* it sees the mark once it unlocks */
+    }
+    RPC_STATUS st = ac->dead ? RPC_S_CALL_FAILED : arpc_conn_pump(&ac->cc->conn, on_fragment, ac);
+    flush_touched(ac);
+    if (st == RPC_S_OK) {
+        apply_holds(ac);
+        arpc_mutex_lock(&ac->lock);
+        rearm_locked(ac);
+        arpc_mutex_unlock(&ac->lock);
+    }
+    arpc_mutex_unlock(&ac->cc->conn.pump_lock);
+    if (st != RPC_S_OK) {
+        fail_conn(ac);
+        io_release(ac);
+    }
+}
+
 static void io_main(void *unused)
 {
     (void)unused;
@@ -332,18 +376,8 @@ static void io_main(void *unused)
         int n = arpc_poller_wait(cli.poller, ready, 64, 0xFFFFFFFFu);
         for (int i = 0; i < n; i++) {
             arpc_async_conn *ac = ready[i];
-            if (!ac || ac->io_released)
-                continue;
-            arpc_mutex_lock(&ac->cc->conn.pump_lock);
-            RPC_STATUS st = ac->dead ? RPC_S_CALL_FAILED : arpc_conn_pump(&ac->cc->conn, on_fragment, ac);
-            flush_touched(ac);
-            if (st == RPC_S_OK)
-                apply_holds(ac);
-            arpc_mutex_unlock(&ac->cc->conn.pump_lock);
-            if (st != RPC_S_OK) {
-                fail_conn(ac);
-                io_release(ac);
-            }
+            if (ac && !ac->io_released)
+                io_conn(ac);
         }
     }
 }
@@ -354,7 +388,7 @@ static RPC_STATUS start_io(void)
     arpc_once(&once, cli_init_once);
     RPC_STATUS st = RPC_S_OK;
     arpc_mutex_lock(&cli.lock);
-    if (!cli.poller && !(cli.poller = arpc_poller_new(0)))
+    if (!cli.poller && !(cli.poller = arpc_poller_new(ARPC_POLLER_ONESHOT)))
         st = RPC_S_OUT_OF_RESOURCES;
     else if (!cli.io && !(cli.io = arpc_thread_create(io_main, NULL)))
         st = RPC_S_OUT_OF_THREADS;

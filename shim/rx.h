@@ -24,6 +24,8 @@ typedef struct arpc_rx {
     arpc_mutex lock;
     arpc_cond cond;
     struct arpc_rx_chunk *head, *tail;
+    struct arpc_rx_chunk *spare; /* emptied chunks kept for reuse */
+    unsigned nspare;
     size_t queued;            /* bytes in the chunks */
     uint64_t offset;          /* stream offset of the next byte taken */
     int last;                 /* the final fragment is in */

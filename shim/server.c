@@ -100,6 +100,7 @@ struct srv_conn {
     struct srv_call *active;         /* calls being served (srv.lock) */
     int holds, paused;               /* streams asking not to read (srv.lock) */
     int watching;                    /* armed in the poller or reported to an I/O thread (srv.lock) */
+    int rearm_owed;                  /* reported while pump_here read it: it rearms (srv.lock) */
     int run_here;                    /* the I/O thread pumping runs the calls it dispatches (pump_lock) */
     int ran_here;                    /* ... and dispatched some (pump_lock) */
     arpc_call *touched;              /* the streamed call that got data in this pump (conn.pump_lock) */
@@ -926,6 +927,19 @@ static void watch_locked(struct srv_conn *sc)
     arpc_poller_add(srv.poller, sc->conn.s, sc);
 }
 
+/* Done with a report (srv.lock): watch the connection again, or let it go
+ * while it is paused. */
+static void rearm_locked(struct srv_conn *sc)
+{
+    sc->rearm_owed = 0;
+    if (sc->closed)
+        return;
+    if (sc->paused) /* stream_resume watches it again */
+        sc->watching = 0;
+    else
+        arpc_poller_rearm(srv.poller, sc->conn.s, sc);
+}
+
 /* rx: a stream drained (or ended); read its connection again. */
 static void stream_resume(void *arg)
 {
@@ -937,6 +951,27 @@ static void stream_resume(void *arg)
         watch_locked(sc);
     }
     arpc_mutex_unlock(&srv.lock);
+}
+
+/* Unlock pump_lock after reading sc outside io_conn (st: how the read
+ * went).  An I/O thread that got sc reported meanwhile found the lock taken
+ * and left the report to us (rearm_owed): looked at after unlocking, so
+ * either we see the mark or that thread gets the lock. */
+static void pump_release(struct srv_conn *sc, RPC_STATUS st)
+{
+    arpc_mutex_unlock(&sc->conn.pump_lock);
+    arpc_mutex_lock(&srv.lock);
+    /* On failure an I/O thread closes it: it must be watched (a paused
+     * connection is not), and the shutdown wakes it. */
+    if (st != RPC_S_OK)
+        sc->paused = 0;
+    if (sc->rearm_owed)
+        rearm_locked(sc);
+    else if (st != RPC_S_OK)
+        watch_locked(sc);
+    arpc_mutex_unlock(&srv.lock);
+    if (st != RPC_S_OK)
+        arpc_sock_shutdown(sc->conn.s);
 }
 
 /* Read the connection now, on this (worker) thread, unless the I/O
@@ -953,16 +988,7 @@ static void pump_here(struct srv_conn *sc)
         if (st == RPC_S_OK)
             apply_holds(sc);
     }
-    arpc_mutex_unlock(&sc->conn.pump_lock);
-    if (st != RPC_S_OK) {
-        /* An I/O thread closes it: it must be watched (a paused
-         * connection is not), and the shutdown wakes it. */
-        arpc_mutex_lock(&srv.lock);
-        sc->paused = 0;
-        watch_locked(sc);
-        arpc_mutex_unlock(&srv.lock);
-        arpc_sock_shutdown(sc->conn.s);
-    }
+    pump_release(sc, st);
 }
 
 /* rx: the manager's pull (or the stub's reader) found too little. */
@@ -1277,10 +1303,36 @@ static void accept_all(struct srv_listener *l, arpc_socket s)
  * is read by another I/O thread and joins the queue. */
 static void io_conn(struct srv_conn *sc)
 {
-    arpc_mutex_lock(&sc->conn.pump_lock);
+    /* Ours while we hold the report; once we rearm it or leave the report
+     * to another thread, that one may close it: a reference until done. */
     arpc_mutex_lock(&srv.lock);
+    sc->refs++;
     int paused = sc->paused;
     arpc_mutex_unlock(&srv.lock);
+    if (!arpc_mutex_trylock(&sc->conn.pump_lock)) {
+        /* A worker or a pull is reading it (pump_here): no waiting for it,
+         * it rearms the connection once done (pump_release). */
+        arpc_mutex_lock(&srv.lock);
+        sc->rearm_owed = 1;
+        arpc_mutex_unlock(&srv.lock);
+        if (!arpc_mutex_trylock(&sc->conn.pump_lock)) {
+            conn_unref(sc);
+            return;
+        }
+        /* Free now: if the reader already rearmed it, the report is
+         * another thread's to take (we only release the lock, minding a
+         * report parked meanwhile); else it is still ours. */
+        arpc_mutex_lock(&srv.lock);
+        int ours = sc->rearm_owed;
+        sc->rearm_owed = 0;
+        paused = sc->paused;
+        arpc_mutex_unlock(&srv.lock);
+        if (!ours) {
+            pump_release(sc, RPC_S_OK);
+            conn_unref(sc);
+            return;
+        }
+    }
     RPC_STATUS st = RPC_S_OK;
     if (!paused) {
         sc->run_here = 1;
@@ -1294,19 +1346,16 @@ static void io_conn(struct srv_conn *sc)
     sc->ran_here = 0;
     if (st == RPC_S_OK) {
         arpc_mutex_lock(&srv.lock);
-        if (sc->paused) /* let go; stream_resume watches it again */
-            sc->watching = 0;
-        else
-            arpc_poller_rearm(srv.poller, sc->conn.s, sc);
+        rearm_locked(sc);
         arpc_mutex_unlock(&srv.lock);
-    }
-    arpc_mutex_unlock(&sc->conn.pump_lock);
-    /* Rearmed, sc may be closed by another thread from here: only the
-     * references taken for the run queue keep it. */
-    if (st != RPC_S_OK)
+        pump_release(sc, RPC_S_OK); /* a report parked after our rearm */
+    } else {
+        arpc_mutex_unlock(&sc->conn.pump_lock);
         conn_close(sc);
+    }
     if (run)
         run_queue(sc);
+    conn_unref(sc);
 }
 
 static void io_accept(struct srv_listener *l)
