@@ -303,7 +303,7 @@ static RPC_STATUS on_fragment(void *ctx, const uint8_t *frag, size_t len)
             ac->touched = c;
             arpc_call_ref(c);
         }
-        int hold = arpc_rx_put(&q->rx, p.stub, p.stub_len, last);
+        int hold = arpc_rx_put(&q->rx, arpc_conn_block(&ac->cc->conn), p.stub, p.stub_len, last);
         if (hold) {
             arpc_mutex_lock(&ac->lock);
             ac->holds++;

@@ -6,7 +6,7 @@
 /* Fragments per system call when sending: enough to reach the socket's
  * bandwidth (one syscall per 5840-byte fragment caps TCP near 1 GB/s). */
 #define SEND_BATCH 32
-#define PUMP_MAX_BUFFER (256u << 10)
+#define PUMP_MAX_BUFFER ARPC_BLOCK_POOLED
 
 void arpc_conn_init(arpc_conn *c, arpc_socket s)
 {
@@ -23,30 +23,41 @@ void arpc_conn_destroy(arpc_conn *c)
     if (c->s != ARPC_INVALID_SOCKET)
         arpc_sock_close(c->s);
     c->s = ARPC_INVALID_SOCKET;
-    free(c->buf);
+    arpc_block_unref(c->blk);
+    c->blk = NULL;
     c->buf = NULL;
     arpc_mutex_destroy(&c->send_lock);
     arpc_mutex_destroy(&c->pump_lock);
 }
 
-/* Drop consumed bytes and make room for at least `need` more. */
+/* Make room for at least `need` more bytes: drop the consumed ones, or,
+ * when streams hold slices of the block (they must not move), go on in the
+ * room after them or in a new block with what is not consumed yet. */
 static RPC_STATUS make_room(arpc_conn *c, size_t need)
 {
-    if (c->consumed) {
+    int shared = c->blk && arpc_block_shared(c->blk);
+    if (c->consumed && !shared) {
         memmove(c->buf, c->buf + c->consumed, c->len - c->consumed);
         c->len -= c->consumed;
         c->consumed = 0;
     }
     if (c->cap - c->len >= need)
         return RPC_S_OK;
+    size_t keep = c->len - c->consumed;
     size_t cap = c->cap ? c->cap : 16384;
-    while (cap - c->len < need)
+    while (cap - keep < need)
         cap *= 2;
-    unsigned char *p = realloc(c->buf, cap);
-    if (!p)
+    arpc_block *b = arpc_block_new(cap);
+    if (!b)
         return RPC_S_OUT_OF_MEMORY;
-    c->buf = p;
+    if (keep)
+        memcpy(b->data, c->buf + c->consumed, keep);
+    arpc_block_unref(c->blk);
+    c->blk = b;
+    c->buf = b->data;
     c->cap = cap;
+    c->len = keep;
+    c->consumed = 0;
     return RPC_S_OK;
 }
 

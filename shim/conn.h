@@ -6,6 +6,7 @@
 
 #include "net.h"
 #include "pdu.h"
+#include "block.h"
 
 /* The transports: ncacn_ip_tcp, ncalrpc, and ncacn_np (Windows, local). */
 enum arpc_protseq { PROTSEQ_TCP, PROTSEQ_LOCAL, PROTSEQ_NP };
@@ -22,7 +23,8 @@ typedef struct arpc_conn {
     uint16_t max_recv;          /* largest fragment we receive */
     arpc_mutex send_lock;       /* one sender at a time: fragments never interleave */
     arpc_mutex pump_lock;       /* one reader at a time: the I/O thread, or a pull reading for itself */
-    unsigned char *buf;         /* received bytes not yet consumed */
+    arpc_block *blk;            /* the receive buffer (block.h) */
+    unsigned char *buf;         /* its data: received bytes not yet consumed */
     size_t len, cap, consumed;
 } arpc_conn;
 
@@ -39,6 +41,10 @@ RPC_STATUS arpc_conn_read_frag(arpc_conn *c, uint32_t timeout_ms, const uint8_t 
  * on_frag.  Returns RPC_S_OK when it would block, an error (as above) when
  * the connection must be closed, or whatever non-OK status on_frag returns. */
 RPC_STATUS arpc_conn_pump(arpc_conn *c, RPC_STATUS (*on_frag)(void *ctx, const uint8_t *frag, size_t len), void *ctx);
+
+/* The block the fragment being handed to on_frag lies in: a stream may
+ * keep a reference on it instead of copying the fragment (rx.h). */
+static inline arpc_block *arpc_conn_block(arpc_conn *c) { return c->blk; }
 
 /* on_frag may answer this: hand over the fragments already buffered but
  * read no more from the socket for now (a call's stream is full); pump

@@ -11,12 +11,40 @@
  * kernel and fault them in again, 10-15 % of a receiver's time. */
 #define CHUNK_BYTES (64u << 10)
 #define SPARE_MAX (ARPC_RX_HIGH / CHUNK_BYTES + 2)
+/* Pieces at least this large are kept as slices of the connection's block
+ * (block.h) rather than copied; smaller ones are not worth pinning a
+ * block for. */
+#define SLICE_MIN 2048u
 
 struct arpc_rx_chunk {
     struct arpc_rx_chunk *next;
-    size_t len, pos, cap;
+    size_t len, pos, cap;     /* cap 0: a slice */
+    arpc_block *block;        /* a slice's block (referenced) */
+    unsigned char *p;         /* the bytes: data, or in the block */
     unsigned char data[];
 };
+
+static void link_tail(arpc_rx *rx, struct arpc_rx_chunk *k)
+{
+    k->next = NULL;
+    if (rx->tail)
+        rx->tail->next = k;
+    else
+        rx->head = k;
+    rx->tail = k;
+}
+
+/* A slice taken entirely (or dropped): its block's run of slices may end. */
+static void slice_free(arpc_rx *rx, struct arpc_rx_chunk *k)
+{
+    if (!k->next || k->next->block != k->block) {
+        rx->pinned -= k->block->cap;
+        if (rx->pin_block == k->block && !k->next)
+            rx->pin_block = NULL;
+    }
+    arpc_block_unref(k->block);
+    free(k);
+}
 
 void arpc_rx_init(arpc_rx *rx, uint32_t drep, void (*resume)(void *), void (*on_data)(void *), void *ctx)
 {
@@ -34,6 +62,8 @@ void arpc_rx_destroy(arpc_rx *rx)
     while (rx->head) {
         struct arpc_rx_chunk *k = rx->head;
         rx->head = k->next;
+        if (k->block)
+            arpc_block_unref(k->block);
         free(k);
     }
     while (rx->spare) {
@@ -45,13 +75,41 @@ void arpc_rx_destroy(arpc_rx *rx)
     arpc_mutex_destroy(&rx->lock);
 }
 
-int arpc_rx_put(arpc_rx *rx, const void *data, size_t len, int last)
+/* Keep data (in blk) as a slice: 0, or -1 out of memory (lock held). */
+static int put_slice(arpc_rx *rx, arpc_block *blk, const void *data, size_t len)
+{
+    struct arpc_rx_chunk *k = malloc(sizeof *k);
+    if (!k)
+        return -1;
+    arpc_block_ref(blk);
+    k->len = len;
+    k->pos = k->cap = 0;
+    k->block = blk;
+    k->p = (unsigned char *)data;
+    if (blk != rx->pin_block) { /* a new run of slices of one block */
+        rx->pinned += blk->cap;
+        rx->pin_block = blk;
+    }
+    link_tail(rx, k);
+    rx->queued += len;
+    return 0;
+}
+
+int arpc_rx_put(arpc_rx *rx, arpc_block *blk, const void *data, size_t len, int last)
 {
     arpc_mutex_lock(&rx->lock);
     int hold = 0;
+    if (rx->error == RPC_S_OK && !rx->last && blk && len >= SLICE_MIN) {
+        if (put_slice(rx, blk, data, len) != 0) {
+            arpc_mutex_unlock(&rx->lock);
+            arpc_rx_fail(rx, RPC_S_OUT_OF_MEMORY);
+            return 0;
+        }
+        len = 0;
+    }
     if (rx->error == RPC_S_OK && !rx->last) {
         struct arpc_rx_chunk *k = rx->tail;
-        if (len && (!k || k->cap - k->len < len)) {
+        if (len && (!k || !k->cap || k->cap - k->len < len)) {
             size_t cap = len > CHUNK_BYTES ? len : CHUNK_BYTES;
             if (rx->spare && cap == CHUNK_BYTES) {
                 k = rx->spare;
@@ -62,14 +120,12 @@ int arpc_rx_put(arpc_rx *rx, const void *data, size_t len, int last)
                 arpc_rx_fail(rx, RPC_S_OUT_OF_MEMORY);
                 return 0;
             }
-            k->next = NULL;
             k->len = k->pos = 0;
             k->cap = cap;
-            if (rx->tail)
-                rx->tail->next = k;
-            else
-                rx->head = k;
-            rx->tail = k;
+            k->block = NULL;
+            k->p = k->data;
+            link_tail(rx, k);
+            rx->pin_block = NULL; /* a later slice starts a new run */
         }
         if (len) {
             memcpy(k->data + k->len, data, len);
@@ -82,7 +138,7 @@ int arpc_rx_put(arpc_rx *rx, const void *data, size_t len, int last)
         rx->armed = 0;
         if (rx->waiters && (rx->queued >= rx->want || rx->last))
             arpc_cond_broadcast(&rx->cond);
-        if (rx->queued > ARPC_RX_HIGH && !rx->holding && !rx->last)
+        if ((rx->queued > ARPC_RX_HIGH || rx->pinned > 2 * ARPC_RX_HIGH) && !rx->holding && !rx->last)
             hold = rx->holding = 1;
     }
     arpc_mutex_unlock(&rx->lock);
@@ -144,12 +200,16 @@ static void copy_out(arpc_rx *rx, unsigned char *dst, size_t n)
         struct arpc_rx_chunk *k = rx->head;
         size_t take = k->len - k->pos < n ? k->len - k->pos : n;
         if (dst) {
-            memcpy(dst, k->data + k->pos, take);
+            memcpy(dst, k->p + k->pos, take);
             dst += take;
         }
         k->pos += take;
         n -= take;
-        if (k->pos == k->len) {
+        if (k->pos == k->len && !k->cap) {
+            if (!(rx->head = k->next))
+                rx->tail = NULL;
+            slice_free(rx, k);
+        } else if (k->pos == k->len) {
             if (!k->next) { /* the last one: empty it for reuse */
                 k->pos = k->len = 0;
                 break;
@@ -169,7 +229,7 @@ static void copy_out(arpc_rx *rx, unsigned char *dst, size_t n)
 /* After taking: let a held producer go on (lock held; returns whether to call resume). */
 static int drained_locked(arpc_rx *rx)
 {
-    if (rx->holding && rx->queued < ARPC_RX_LOW) {
+    if (rx->holding && rx->queued < ARPC_RX_LOW && rx->pinned <= ARPC_RX_HIGH) {
         rx->holding = 0;
         return 1;
     }

@@ -5,7 +5,8 @@
  * out in order, blocking or not.  Alignment is NDR's: relative to the
  * start of the call's stub data, whose offset the stream tracks.
  *
- * Flow control: past ARPC_RX_HIGH queued bytes, put answers "hold": the
+ * Flow control: past ARPC_RX_HIGH queued bytes (or twice that of blocks
+ * kept alive by slices), put answers "hold": the
  * producer stops reading its connection (the sender then blocks in its
  * transport).  When the consumer drains it under ARPC_RX_LOW, the stream
  * calls resume() once, and the producer reads again.  A call's memory is
@@ -14,6 +15,7 @@
 #define ASYNCRPC_SHIM_RX_H
 
 #include "platform.h"
+#include "block.h"
 
 #define ARPC_RX_HIGH (1u << 20)
 #define ARPC_RX_LOW  (256u << 10)
@@ -27,6 +29,8 @@ typedef struct arpc_rx {
     struct arpc_rx_chunk *spare; /* emptied chunks kept for reuse */
     unsigned nspare;
     size_t queued;            /* bytes in the chunks */
+    size_t pinned;            /* bytes of the blocks slices keep alive */
+    arpc_block *pin_block;    /* the block of the latest slice put, while queued */
     uint64_t offset;          /* stream offset of the next byte taken */
     int last;                 /* the final fragment is in */
     RPC_STATUS error;         /* the stream broke (nothing more comes) */
@@ -48,11 +52,13 @@ typedef struct arpc_rx {
 void arpc_rx_init(arpc_rx *rx, uint32_t drep, void (*resume)(void *), void (*on_data)(void *), void *ctx);
 void arpc_rx_destroy(arpc_rx *rx);
 
-/* Producer.  Returns 1 when it should hold (stop reading) until resume().
+/* Producer.  blk: the block data lies in (arpc_conn_block), or NULL; a
+ * large enough piece is then kept as a slice of the block, not copied.
+ * Returns 1 when it should hold (stop reading) until resume().
  * An armed on_data is not called here but by arpc_rx_flush, which the
  * producer calls once it has put all it had (one notification per batch
  * of fragments, not per fragment). */
-int arpc_rx_put(arpc_rx *rx, const void *data, size_t len, int last);
+int arpc_rx_put(arpc_rx *rx, arpc_block *blk, const void *data, size_t len, int last);
 void arpc_rx_flush(arpc_rx *rx);
 /* The stream broke: readers get st (the first failure sticks). */
 void arpc_rx_fail(arpc_rx *rx, RPC_STATUS st);

@@ -852,7 +852,7 @@ static RPC_STATUS stream_start(struct srv_conn *sc, const arpc_pdu *pdu)
     }
     k->request_done = last;
     touch(sc, k->call);
-    int hold = arpc_rx_put(&k->rx, pdu->stub, pdu->stub_len, last);
+    int hold = arpc_rx_put(&k->rx, arpc_conn_block(&sc->conn), pdu->stub, pdu->stub_len, last);
     if (hold) {
         arpc_mutex_lock(&srv.lock);
         sc->holds++;
@@ -896,7 +896,7 @@ static RPC_STATUS stream_more(struct srv_conn *sc, const arpc_pdu *pdu)
     if (!c)
         return RPC_S_OK;
     touch(sc, c);
-    int hold = arpc_rx_put(&k->rx, pdu->stub, pdu->stub_len, last);
+    int hold = arpc_rx_put(&k->rx, arpc_conn_block(&sc->conn), pdu->stub, pdu->stub_len, last);
     if (hold) {
         arpc_mutex_lock(&srv.lock);
         sc->holds++;
