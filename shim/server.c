@@ -47,6 +47,10 @@
 #define ARPC_SERVER_MAX_PENDING 64
 #define SEND_TIMEOUT_MS 30000u
 #define ARPC_SERVER_MAX_IO_THREADS 256
+/* A queue runner keeps its connection's report (unwatched) at most this
+ * long into one call; then the connection is watched again, so a manager
+ * that blocks does not keep cancels and disconnects from being read. */
+#define ARPC_SERVER_HOLD_MS 20u
 
 struct srv_if {
     struct srv_if *next;
@@ -101,6 +105,9 @@ struct srv_conn {
     int holds, paused;               /* streams asking not to read (srv.lock) */
     int watching;                    /* armed in the poller or reported to an I/O thread (srv.lock) */
     int rearm_owed;                  /* reported while pump_here read it: it rearms (srv.lock) */
+    int runner_holds;                /* its report kept by the I/O thread running its queue (srv.lock) */
+    uint64_t serve_start;            /* when that thread began its current call, ms (srv.lock) */
+    struct srv_conn *held_next, *held_prev; /* srv.held, while runner_holds */
     int run_here;                    /* the I/O thread pumping runs the calls it dispatches (pump_lock) */
     int ran_here;                    /* ... and dispatched some (pump_lock) */
     arpc_call *touched;              /* the streamed call that got data in this pump (conn.pump_lock) */
@@ -148,6 +155,9 @@ static struct {
     struct srv_listener *listeners;
     arpc_poller *poller;             /* one-shot: see io_main */
     int io_threads, io_waiting;
+    struct srv_conn *held;           /* connections whose report a queue runner keeps */
+    arpc_cond hold_cond;             /* wakes hold_watch when it sleeps (hold_idle) */
+    int hold_watch, hold_idle;
     int listening;
     unsigned max_calls;
     int calls;
@@ -158,6 +168,7 @@ static void srv_init_once(void)
 {
     arpc_mutex_init(&srv.lock);
     arpc_cond_init(&srv.cond);
+    arpc_cond_init(&srv.hold_cond);
     srv.next_group = 0x1000;
     srv.max_calls = RPC_C_LISTEN_MAX_CALLS_DEFAULT; /* auto-listen interfaces, before RpcServerListen */
 }
@@ -680,8 +691,84 @@ static RPC_STATUS new_call(struct srv_conn *sc, struct srv_if *iface, struct srv
     return RPC_S_OK;
 }
 
-/* Run the call on a worker; on failure it is answered with a fault. */
-/* A worker dispatching a connection's calls in order until none is left. */
+static void rearm_locked(struct srv_conn *sc);
+
+static void held_unlink_locked(struct srv_conn *sc)
+{
+    sc->runner_holds = 0;
+    if (sc->held_prev)
+        sc->held_prev->held_next = sc->held_next;
+    else
+        srv.held = sc->held_next;
+    if (sc->held_next)
+        sc->held_next->held_prev = sc->held_prev;
+    sc->held_next = sc->held_prev = NULL;
+}
+
+static void hold_watch_main(void *unused);
+
+/* An I/O thread about to run sc's queue keeps its report: while the calls
+ * come back to back it reads them itself between calls, in batches, and
+ * no other thread is woken per request.  (srv.lock) */
+static void held_link_locked(struct srv_conn *sc)
+{
+    if (!srv.hold_watch && arpc_thread_create(hold_watch_main, NULL))
+        srv.hold_watch = 1;
+    if (srv.hold_idle)
+        arpc_cond_signal(&srv.hold_cond);
+    sc->runner_holds = 1;
+    sc->serve_start = arpc_now_ms();
+    sc->held_prev = NULL;
+    sc->held_next = srv.held;
+    if (srv.held)
+        srv.held->held_prev = sc;
+    srv.held = sc;
+}
+
+/* The hold watch: every ARPC_SERVER_HOLD_MS, connections held that long
+ * into one call are watched again.  After a second with none held it
+ * sleeps until the next hold (so a busy server signals it at most once a
+ * second, an idle one not at all). */
+static void hold_watch_main(void *unused)
+{
+    (void)unused;
+    unsigned quiet = 0;
+    arpc_mutex_lock(&srv.lock);
+    for (;;) {
+        if (!srv.held && quiet >= 1000 / ARPC_SERVER_HOLD_MS) {
+            srv.hold_idle = 1;
+            while (!srv.held)
+                arpc_cond_wait(&srv.hold_cond, &srv.lock);
+            srv.hold_idle = 0;
+            quiet = 0;
+        }
+        arpc_cond_timedwait(&srv.hold_cond, &srv.lock, ARPC_SERVER_HOLD_MS); /* nobody signals: a tick */
+        uint64_t now = arpc_now_ms();
+        quiet = srv.held ? 0 : quiet + 1;
+        for (struct srv_conn *sc = srv.held, *next; sc; sc = next) {
+            next = sc->held_next;
+            if (now - sc->serve_start >= ARPC_SERVER_HOLD_MS) {
+                held_unlink_locked(sc);
+                rearm_locked(sc);
+            }
+        }
+    }
+}
+
+/* A call is short of request data (a pull will wait, or be told later):
+ * the connection must be read by the I/O threads, not kept by its runner. */
+static void release_hold(struct srv_conn *sc)
+{
+    arpc_mutex_lock(&srv.lock);
+    if (sc->runner_holds) {
+        held_unlink_locked(sc);
+        rearm_locked(sc);
+    }
+    arpc_mutex_unlock(&srv.lock);
+}
+
+/* Dispatch a connection's calls in order until none is left (a worker, or
+ * the I/O thread that read them). */
 static void run_queue(void *arg)
 {
     struct srv_conn *sc = arg;
@@ -691,8 +778,15 @@ static void run_queue(void *arg)
         struct srv_call *k = sc->runq;
         if (k && !(sc->runq = k->next_run))
             sc->runq_tail = NULL;
-        if (!k && looked)
+        if (k)
+            sc->serve_start = arpc_now_ms();
+        if (!k && looked) {
             sc->running = 0;
+            if (sc->runner_holds) { /* done: watched again */
+                held_unlink_locked(sc);
+                rearm_locked(sc);
+            }
+        }
         arpc_mutex_unlock(&srv.lock);
         if (!k && looked)
             break;
@@ -996,6 +1090,7 @@ static void stream_pump(void *arg)
 {
     struct srv_call *k = arg;
     pump_here(k->sc);
+    release_hold(k->sc);
 }
 
 static void stream_on_data(void *arg)
@@ -1346,7 +1441,10 @@ static void io_conn(struct srv_conn *sc)
     sc->ran_here = 0;
     if (st == RPC_S_OK) {
         arpc_mutex_lock(&srv.lock);
-        rearm_locked(sc);
+        if (run && !sc->paused && !sc->closed)
+            held_link_locked(sc); /* run_queue rearms it */
+        else
+            rearm_locked(sc);
         arpc_mutex_unlock(&srv.lock);
         pump_release(sc, RPC_S_OK); /* a report parked after our rearm */
     } else {
@@ -1382,7 +1480,7 @@ static void io_main(void *unused)
         arpc_mutex_unlock(&srv.lock);
         int n = arpc_poller_wait(srv.poller, &ready, 1, 0xFFFFFFFFu);
         arpc_mutex_lock(&srv.lock);
-        int spawn = --srv.io_waiting == 0 && srv.io_threads < ARPC_SERVER_MAX_IO_THREADS;
+        int spawn = --srv.io_waiting == 0 && n > 0 && srv.io_threads < ARPC_SERVER_MAX_IO_THREADS;
         if (spawn)
             srv.io_threads++;
         arpc_mutex_unlock(&srv.lock);
