@@ -110,7 +110,11 @@ int arpc_rx_put(arpc_rx *rx, arpc_block *blk, const void *data, size_t len, int 
     if (rx->error == RPC_S_OK && !rx->last) {
         struct arpc_rx_chunk *k = rx->tail;
         if (len && (!k || !k->cap || k->cap - k->len < len)) {
-            size_t cap = len > CHUNK_BYTES ? len : CHUNK_BYTES;
+            /* Small first: a call's whole request is often a few bytes. */
+            size_t cap = rx->spare ? CHUNK_BYTES : rx->next_cap ? rx->next_cap : 1024;
+            if (cap < len)
+                cap = len;
+            rx->next_cap = cap * 2 < CHUNK_BYTES ? cap * 2 : CHUNK_BYTES;
             if (rx->spare && cap == CHUNK_BYTES) {
                 k = rx->spare;
                 rx->spare = k->next;

@@ -28,6 +28,7 @@ typedef struct arpc_rx {
     struct arpc_rx_chunk *head, *tail;
     struct arpc_rx_chunk *spare; /* emptied chunks kept for reuse */
     unsigned nspare;
+    size_t next_cap;          /* the next chunk's size, growing to 64 KiB */
     size_t queued;            /* bytes in the chunks */
     size_t pinned;            /* bytes of the blocks slices keep alive */
     arpc_block *pin_block;    /* the block of the latest slice put, while queued */
