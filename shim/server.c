@@ -2,13 +2,18 @@
  * (RpcServerRegisterIf*), listening (RpcServerListen, RpcMgmt*), and the
  * connection machinery behind them.
  *
- * One I/O thread waits on every listener and connection through the
- * platform poller (no thread per idle connection).  It accepts, answers
- * bind/alter_context itself, reassembles requests and hands each whole
- * request to the runtime's worker pool, where the stub runs as a server
- * call of the call engine (call.h): RpcServerTestCancel, subscriptions and
- * faults from exceptions work the same for every call.  Workers send the
- * response or fault under the connection's send lock.
+ * I/O threads wait together on every listener and connection through a
+ * one-shot platform poller (no thread per idle connection), which reports
+ * each ready connection to one of them.  That thread accepts, answers
+ * bind/alter_context, reassembles requests and then runs the calls it read
+ * itself, in order (see io_conn and run_queue), as server calls of the call
+ * engine (call.h): RpcServerTestCancel, subscriptions and faults from
+ * exceptions work the same for every call.  While it runs them it keeps
+ * the connection and reads the next calls between calls; a call that runs
+ * past ARPC_SERVER_HOLD_MS, or is short of pipe data, gives the connection
+ * back to the poller, and a thread that takes a report leaving nobody
+ * waiting starts another, so managers that block hold nothing up.  The
+ * response or fault goes out under the connection's send lock.
  *
  * Limits (documented, enforced): a request larger than the interface's
  * MaxRpcSize (RpcServerRegisterIf2; default ARPC_SERVER_MAX_REQUEST) gets a
@@ -735,7 +740,7 @@ static void hold_watch_main(void *unused)
     unsigned quiet = 0;
     arpc_mutex_lock(&srv.lock);
     for (;;) {
-        if (!srv.held && quiet >= 1000 / ARPC_SERVER_HOLD_MS) {
+        if (!srv.held && quiet * ARPC_SERVER_HOLD_MS >= 1000) {
             srv.hold_idle = 1;
             while (!srv.held)
                 arpc_cond_wait(&srv.hold_cond, &srv.lock);

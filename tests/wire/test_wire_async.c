@@ -267,21 +267,13 @@ static void test_nonabortive_cancel_reaches_server(void **state)
     RpcBindingFree(&h);
 }
 
-/* A client that sends an async request and vanishes: the server's
- * subscription hears of it, the manager's late completion reports
- * RPC_S_CALL_FAILED, and the call's resources are freed. */
-static void test_client_disconnect(void **state)
+/* A raw TCP connection to the test server, bound to wire_async (a
+ * foreign client: what it sends is up to the test). */
+static arpc_socket raw_bound_socket(void)
 {
-    (void)state;
-    if (strncmp(string_binding, "ncacn_ip_tcp", 12))
-        skip();
     char port[16];
     snprintf(port, sizeof port, "%s", strchr(string_binding, '[') + 1);
     *strchr(port, ']') = 0;
-    long live = arpc_loopback_live_calls();
-    LONG failed = wire_async_complete_failed;
-    wire_async_disconnect_event = CreateEventA(NULL, TRUE, FALSE, NULL);
-
     arpc_socket s = ARPC_INVALID_SOCKET;
     assert_int_equal(arpc_net_init(), RPC_S_OK);
     assert_int_equal(arpc_tcp_connect("127.0.0.1", port, &s), RPC_S_OK);
@@ -308,12 +300,26 @@ static void test_client_disconnect(void **state)
         have += (size_t)got;
     }
     assert_int_equal(pdu[2], ARPC_PT_BIND_ACK);
+    return s;
+}
+
+/* A client that sends an async request and vanishes: the server's
+ * subscription hears of it, the manager's late completion reports
+ * RPC_S_CALL_FAILED, and the call's resources are freed. */
+static void test_client_disconnect(void **state)
+{
+    (void)state;
+    if (strncmp(string_binding, "ncacn_ip_tcp", 12))
+        skip();
+    long live = arpc_loopback_live_calls();
+    LONG failed = wire_async_complete_failed;
+    wire_async_disconnect_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    arpc_socket s = raw_bound_socket();
     uint8_t req[64];
     uint32_t ms = 5000; /* AsyncWait(5000): opnum 1, one unsigned long */
-    n = arpc_pdu_write_request_header(req, ARPC_PFC_FIRST_FRAG | ARPC_PFC_LAST_FRAG, 2, 4, 4, 0, 1, NULL);
+    size_t n = arpc_pdu_write_request_header(req, ARPC_PFC_FIRST_FRAG | ARPC_PFC_LAST_FRAG, 2, 4, 4, 0, 1, NULL);
     memcpy(req + n, &ms, 4);
-    iov.base = req;
-    iov.len = n + 4;
+    arpc_iovec iov = {req, n + 4};
     assert_int_equal(arpc_sock_send_all(s, &iov, 1, 5000), RPC_S_OK);
     Sleep(200); /* the manager is running and subscribed */
     arpc_sock_close(s);
@@ -329,6 +335,48 @@ static void test_client_disconnect(void **state)
     assert_int_equal(arpc_loopback_live_calls(), live);
     CloseHandle(wire_async_disconnect_event);
     wire_async_disconnect_event = NULL;
+}
+
+/* A foreign client's co_cancel reaches a synchronous manager that blocks:
+ * the server goes on reading a connection while one of its calls runs
+ * (server.c: a runner gives the connection back to the poller 20 ms into
+ * a call).  Had it not, the manager would time out and answer 0. */
+static void test_cancel_reaches_blocking_sync_manager(void **state)
+{
+    (void)state;
+    if (strncmp(string_binding, "ncacn_ip_tcp", 12))
+        skip();
+    arpc_socket s = raw_bound_socket();
+    uint8_t req[64];
+    uint32_t ms = 10000; /* SyncWaitCancel(10000): opnum 4 */
+    size_t n = arpc_pdu_write_request_header(req, ARPC_PFC_FIRST_FRAG | ARPC_PFC_LAST_FRAG, 2, 4, 4, 0, 4, NULL);
+    memcpy(req + n, &ms, 4);
+    arpc_iovec iov = {req, n + 4};
+    assert_int_equal(arpc_sock_send_all(s, &iov, 1, 5000), RPC_S_OK);
+    Sleep(100); /* the manager is waiting */
+    uint8_t cancel[ARPC_PDU_HEADER_LEN];
+    iov.base = cancel;
+    iov.len = arpc_pdu_write_simple(cancel, ARPC_PT_CO_CANCEL, ARPC_PFC_FIRST_FRAG | ARPC_PFC_LAST_FRAG, 2);
+    assert_int_equal(arpc_sock_send_all(s, &iov, 1, 5000), RPC_S_OK);
+    uint8_t resp[256];
+    size_t have = 0;
+    while (have < 16 || have < (size_t)(resp[8] | resp[9] << 8)) {
+        assert_int_equal(arpc_sock_wait_readable(s, 15000), RPC_S_OK);
+        long got = arpc_sock_recv(s, resp + have, sizeof resp - have);
+        if (got == -2)
+            continue;
+        assert_true(got > 0);
+        have += (size_t)got;
+    }
+    arpc_pdu p;
+    assert_int_equal(arpc_pdu_parse(resp, have, &p), RPC_S_OK);
+    assert_int_equal(p.h.ptype, ARPC_PT_RESPONSE);
+    assert_int_equal(p.h.call_id, 2);
+    assert_true(p.stub_len >= 4);
+    int32_t ret;
+    memcpy(&ret, p.stub, 4);
+    assert_int_equal(ret, 1); /* it saw the cancel */
+    arpc_sock_close(s);
 }
 
 /* ------------------------------------------------------------ scale */
@@ -411,6 +459,7 @@ static void test_start_errors(void **state)
         cmocka_unit_test(test_apc_and_callback), cmocka_unit_test(test_ioc_exact_packet),             \
         cmocka_unit_test(test_server_abort_and_exception), cmocka_unit_test(test_abortive_cancel),    \
         cmocka_unit_test(test_nonabortive_cancel_reaches_server), cmocka_unit_test(test_client_disconnect), \
+        cmocka_unit_test(test_cancel_reaches_blocking_sync_manager), \
         cmocka_unit_test(test_thousand_calls_one_connection), cmocka_unit_test(test_start_errors)
 
 int main(void)

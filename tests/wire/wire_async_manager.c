@@ -102,3 +102,16 @@ long s_SyncPing(handle_t h, long v)
     (void)h;
     return v + 1;
 }
+
+/* A synchronous manager that blocks: the cancel reaches it only if the
+ * server reads its connection while it runs (server.c's hold watch). */
+long s_SyncWaitCancel(handle_t h, unsigned long ms)
+{
+    DWORD t0 = GetTickCount();
+    while (GetTickCount() - t0 < ms) {
+        if (RpcServerTestCancel(h) == RPC_S_OK)
+            return 1;
+        Sleep(5);
+    }
+    return 0;
+}
