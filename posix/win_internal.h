@@ -107,6 +107,7 @@ struct arpc_thr {
     struct arpc_thr *port_next;     /* link in port->waiters */
     struct arpc_packet *handed;     /* packet handed over by a poster */
     int port_abandoned;
+    int helping;                    /* in the wait helper (arpc_set_wait_helper) */
 };
 
 /* The one lock (win_handle.c). */

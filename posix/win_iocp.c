@@ -15,6 +15,17 @@
 #include <stdlib.h>
 
 #include "win_internal.h"
+#include "platform.h"
+
+/* arpc_set_wait_helper (platform.h): set once by the client runtime. */
+static int (*helper_run)(uint32_t ms);
+static void (*helper_kick)(void);
+
+void arpc_set_wait_helper(int (*run)(uint32_t ms), void (*kick)(void))
+{
+    __atomic_store_n(&helper_kick, kick, __ATOMIC_RELEASE);
+    __atomic_store_n(&helper_run, run, __ATOMIC_RELEASE);
+}
 
 void arpc_port_free(struct arpc_port *p)
 {
@@ -108,6 +119,8 @@ ARPC_API BOOL WINAPI arpc_PostQueuedCompletionStatus(HANDLE CompletionPort, DWOR
         w->port_next = NULL;
         w->handed = k;
         pthread_cond_signal(&w->cond);
+        if (w->helping) /* it waits in the helper, not on its condition */
+            __atomic_load_n(&helper_kick, __ATOMIC_ACQUIRE)();
     } else {
         if (p->tail)
             p->tail->next = k;
@@ -167,6 +180,7 @@ static DWORD port_get(HANDLE h, OVERLAPPED_ENTRY *out, ULONG max, ULONG *nout, D
             err = WAIT_TIMEOUT;
         } else {
             struct timespec dl;
+            uint64_t end = arpc_now_ms() + ms;
             if (ms != INFINITE)
                 arpc_deadline(&dl, ms);
             t->handed = NULL;
@@ -196,6 +210,22 @@ static DWORD port_get(HANDLE h, OVERLAPPED_ENTRY *out, ULONG max, ULONG *nout, D
                     remove_waiter(p, t);
                     err = WAIT_TIMEOUT;
                     break;
+                }
+                int (*run)(uint32_t) = __atomic_load_n(&helper_run, __ATOMIC_ACQUIRE);
+                if (run && !alertable) {
+                    uint64_t now = arpc_now_ms();
+                    if (ms != INFINITE && now >= end) {
+                        timed_out = 1;
+                        continue;
+                    }
+                    /* Still a waiter: a post hands the packet over and kicks. */
+                    t->helping = 1;
+                    arpc_win_lock_release();
+                    int did = run(ms == INFINITE ? 0xFFFFFFFFu : (uint32_t)(end - now));
+                    arpc_win_lock_acquire();
+                    t->helping = 0;
+                    if (did)
+                        continue;
                 }
                 timed_out = arpc_thr_sleep(t, ms == INFINITE ? NULL : &dl);
             }

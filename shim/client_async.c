@@ -72,6 +72,11 @@ static struct {
     arpc_mutex lock;
     arpc_poller *poller;
     arpc_thread *io;
+    /* the I/O role (see io_main) */
+    arpc_mutex token_lock;
+    arpc_cond token_cond;             /* never signalled: the I/O thread's tick */
+    int token;                        /* a thread is polling */
+    uint64_t wanted_ms;               /* when an application thread last asked for the role */
     /* Every connection until its last reference goes (cli.lock): the I/O
      * thread finds them through the poller, and a process that exits
      * before it let go of one has not leaked it. */
@@ -81,6 +86,8 @@ static struct {
 static void cli_init_once(void)
 {
     arpc_mutex_init(&cli.lock);
+    arpc_mutex_init(&cli.token_lock);
+    arpc_cond_init(&cli.token_cond);
 }
 
 static void conn_unref(arpc_async_conn *ac)
@@ -368,17 +375,72 @@ static void io_conn(arpc_async_conn *ac)
     }
 }
 
+/* ---- the I/O role
+ *
+ * One thread at a time polls the client's connections (holds the token):
+ * the I/O thread, or (POSIX build) an application thread about to block
+ * in GetQueuedCompletionStatus with nothing queued, which then reads the
+ * responses itself and so gets its completion with no hand-over from the
+ * I/O thread (wait_help, arpc_set_wait_helper).  The I/O thread leaves
+ * the role to such threads while they keep coming back for it (within
+ * HELP_MS) and takes it again when they stop.  The price: while the
+ * application thread is busy elsewhere, a response for another call can
+ * wait up to about HELP_MS for a thread to read it. */
+#define HELP_MS 2u
+
+/* The token held: one round of the poller. */
+static void poll_once(uint32_t ms)
+{
+    void *ready[64];
+    int n = arpc_poller_wait(cli.poller, ready, 64, ms);
+    for (int i = 0; i < n; i++) {
+        arpc_async_conn *ac = ready[i];
+        if (ac && !ac->io_released)
+            io_conn(ac);
+    }
+}
+
+static _Thread_local int in_helper;
+
+static int wait_help(uint32_t ms)
+{
+    arpc_mutex_lock(&cli.token_lock);
+    cli.wanted_ms = arpc_now_ms();
+    int mine = !cli.token;
+    cli.token = 1;
+    arpc_mutex_unlock(&cli.token_lock);
+    if (!mine)
+        return 0; /* the I/O thread has it: it delivers, and then steps aside */
+    in_helper = 1;
+    poll_once(ms);
+    in_helper = 0;
+    arpc_mutex_lock(&cli.token_lock);
+    cli.token = 0;
+    cli.wanted_ms = arpc_now_ms();
+    arpc_mutex_unlock(&cli.token_lock);
+    return 1;
+}
+
+/* A packet was handed to the helping thread by another one: end its poll. */
+static void wait_kick(void)
+{
+    if (!in_helper)
+        arpc_poller_wake(cli.poller);
+}
+
 static void io_main(void *unused)
 {
     (void)unused;
-    void *ready[64];
     for (;;) {
-        int n = arpc_poller_wait(cli.poller, ready, 64, 0xFFFFFFFFu);
-        for (int i = 0; i < n; i++) {
-            arpc_async_conn *ac = ready[i];
-            if (ac && !ac->io_released)
-                io_conn(ac);
-        }
+        arpc_mutex_lock(&cli.token_lock);
+        while (cli.token || arpc_now_ms() - cli.wanted_ms < HELP_MS)
+            arpc_cond_timedwait(&cli.token_cond, &cli.token_lock, HELP_MS);
+        cli.token = 1;
+        arpc_mutex_unlock(&cli.token_lock);
+        poll_once(0xFFFFFFFFu);
+        arpc_mutex_lock(&cli.token_lock);
+        cli.token = 0;
+        arpc_mutex_unlock(&cli.token_lock);
     }
 }
 
@@ -392,6 +454,8 @@ static RPC_STATUS start_io(void)
         st = RPC_S_OUT_OF_RESOURCES;
     else if (!cli.io && !(cli.io = arpc_thread_create(io_main, NULL)))
         st = RPC_S_OUT_OF_THREADS;
+    else
+        arpc_set_wait_helper(wait_help, wait_kick);
     arpc_mutex_unlock(&cli.lock);
     return st;
 }

@@ -50,6 +50,16 @@ arpc_thread *arpc_thread_create(arpc_thread_fn fn, void *arg);
 void arpc_thread_join(arpc_thread *t);
 uint64_t arpc_now_ms(void);
 
+/* A thread about to block in GetQueuedCompletionStatus(Ex) (not
+ * alertable) with nothing queued first calls run(ms): the runtime may use
+ * the thread to do its I/O - and so deliver the completion it waits for
+ * without a hand-over from another thread.  run returns nonzero if it did
+ * (the wait looks at its port again), 0 to let the thread sleep as usual;
+ * it must return early when kick() is called (a packet was handed to the
+ * thread meanwhile).  POSIX build only: on Windows the completion port is
+ * the system's and this does nothing. */
+void arpc_set_wait_helper(int (*run)(uint32_t ms), void (*kick)(void));
+
 /* Notification delivery through the Windows mechanisms an RPC_ASYNC_STATE
  * names.  Each returns RPC_S_OK or a Windows status code. */
 RPC_STATUS arpc_notify_event(HANDLE hEvent);

@@ -379,6 +379,54 @@ static void test_cancel_reaches_blocking_sync_manager(void **state)
     arpc_sock_close(s);
 }
 
+static DWORD WINAPI post_later(LPVOID port)
+{
+    Sleep(100);
+    PostQueuedCompletionStatus(port, 7, 42, NULL);
+    return 0;
+}
+
+/* A thread blocked in GetQueuedCompletionStatus right after a completion
+ * reads the responses itself (POSIX build: client_async.c's I/O role);
+ * a packet another thread posts meanwhile must still end its wait at once
+ * (the post kicks the poll).  Without the kick it would wait the whole
+ * 20 s. */
+static void test_completion_wait_helper(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    assert_non_null(port);
+    for (long round = 0; round < 5; round++) {
+        RPC_ASYNC_STATE a;
+        long sum = 0, ret = 0;
+        DWORD bytes;
+        ULONG_PTR key = 0;
+        LPOVERLAPPED ov = NULL;
+        init(&a, RpcNotificationTypeIoc);
+        a.u.IOC.hIOPort = port;
+        a.u.IOC.dwCompletionKey = 1;
+        a.u.IOC.lpOverlapped = (LPOVERLAPPED)&a;
+        AsyncAdd(&a, h, round, 2, &sum);
+        assert_true(GetQueuedCompletionStatus(port, &bytes, &key, &ov, 10000));
+        assert_int_equal(key, 1);
+        assert_int_equal(RpcAsyncCompleteCall(&a, &ret), RPC_S_OK);
+        assert_int_equal(sum, round + 2);
+        HANDLE th = CreateThread(NULL, 0, post_later, port, 0, NULL);
+        assert_non_null(th);
+        DWORD t0 = GetTickCount();
+        assert_true(GetQueuedCompletionStatus(port, &bytes, &key, &ov, 20000));
+        assert_true(GetTickCount() - t0 < 10000);
+        assert_int_equal(key, 42);
+        assert_int_equal(bytes, 7);
+        assert_null(ov);
+        assert_int_equal(WaitForSingleObject(th, 5000), WAIT_OBJECT_0);
+        CloseHandle(th);
+    }
+    CloseHandle(port);
+    RpcBindingFree(&h);
+}
+
 /* ------------------------------------------------------------ scale */
 
 enum { MANY = 1000 };
@@ -460,6 +508,7 @@ static void test_start_errors(void **state)
         cmocka_unit_test(test_server_abort_and_exception), cmocka_unit_test(test_abortive_cancel),    \
         cmocka_unit_test(test_nonabortive_cancel_reaches_server), cmocka_unit_test(test_client_disconnect), \
         cmocka_unit_test(test_cancel_reaches_blocking_sync_manager), \
+        cmocka_unit_test(test_completion_wait_helper), \
         cmocka_unit_test(test_thousand_calls_one_connection), cmocka_unit_test(test_start_errors)
 
 int main(void)
