@@ -267,6 +267,21 @@ static void test_nonabortive_cancel_reaches_server(void **state)
     RpcBindingFree(&h);
 }
 
+/* One whole PDU from a raw socket into buf (its length). */
+static size_t read_pdu(arpc_socket s, uint8_t *buf, size_t cap, uint32_t timeout_ms)
+{
+    size_t have = 0;
+    while (have < 16 || have < (size_t)(buf[8] | buf[9] << 8)) {
+        assert_int_equal(arpc_sock_wait_readable(s, timeout_ms), RPC_S_OK);
+        long got = arpc_sock_recv(s, buf + have, cap - have);
+        if (got == -2)
+            continue;
+        assert_true(got > 0);
+        have += (size_t)got;
+    }
+    return have;
+}
+
 /* A raw TCP connection to the test server, bound to wire_async (a
  * foreign client: what it sends is up to the test). */
 static arpc_socket raw_bound_socket(void)
@@ -290,15 +305,7 @@ static arpc_socket raw_bound_socket(void)
                                    5840, 0, &ctx, 1);
     arpc_iovec iov = {pdu, n};
     assert_int_equal(arpc_sock_send_all(s, &iov, 1, 5000), RPC_S_OK);
-    size_t have = 0;
-    while (have < 16 || have < (size_t)(pdu[8] | pdu[9] << 8)) { /* the bind_ack */
-        assert_int_equal(arpc_sock_wait_readable(s, 5000), RPC_S_OK);
-        long got = arpc_sock_recv(s, pdu + have, sizeof pdu - have);
-        if (got == -2)
-            continue;
-        assert_true(got > 0);
-        have += (size_t)got;
-    }
+    read_pdu(s, pdu, sizeof pdu, 5000); /* the bind_ack */
     assert_int_equal(pdu[2], ARPC_PT_BIND_ACK);
     return s;
 }
@@ -359,15 +366,7 @@ static void test_cancel_reaches_blocking_sync_manager(void **state)
     iov.len = arpc_pdu_write_simple(cancel, ARPC_PT_CO_CANCEL, ARPC_PFC_FIRST_FRAG | ARPC_PFC_LAST_FRAG, 2);
     assert_int_equal(arpc_sock_send_all(s, &iov, 1, 5000), RPC_S_OK);
     uint8_t resp[256];
-    size_t have = 0;
-    while (have < 16 || have < (size_t)(resp[8] | resp[9] << 8)) {
-        assert_int_equal(arpc_sock_wait_readable(s, 15000), RPC_S_OK);
-        long got = arpc_sock_recv(s, resp + have, sizeof resp - have);
-        if (got == -2)
-            continue;
-        assert_true(got > 0);
-        have += (size_t)got;
-    }
+    size_t have = read_pdu(s, resp, sizeof resp, 15000);
     arpc_pdu p;
     assert_int_equal(arpc_pdu_parse(resp, have, &p), RPC_S_OK);
     assert_int_equal(p.h.ptype, ARPC_PT_RESPONSE);
