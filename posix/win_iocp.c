@@ -48,6 +48,8 @@ void arpc_port_last_handle_closed(struct arpc_port *p)
         w->port_next = NULL;
         w->port_abandoned = 1;
         pthread_cond_signal(&w->cond);
+        if (w->helping) /* it waits in the helper, not on its condition */
+            __atomic_load_n(&helper_kick, __ATOMIC_ACQUIRE)();
         w = n;
     }
 }
@@ -189,7 +191,7 @@ static DWORD port_get(HANDLE h, OVERLAPPED_ENTRY *out, ULONG max, ULONG *nout, D
             t->port_next = p->waiters;
             p->waiters = t;
             t->alertable_wait = alertable;
-            int timed_out = 0;
+            int timed_out = 0, no_help = 0;
             for (;;) {
                 if (t->handed) {
                     fill(&out[0], t->handed);
@@ -212,7 +214,7 @@ static DWORD port_get(HANDLE h, OVERLAPPED_ENTRY *out, ULONG max, ULONG *nout, D
                     break;
                 }
                 int (*run)(uint32_t) = __atomic_load_n(&helper_run, __ATOMIC_ACQUIRE);
-                if (run && !alertable) {
+                if (run && !alertable && !no_help) {
                     uint64_t now = arpc_now_ms();
                     if (ms != INFINITE && now >= end) {
                         timed_out = 1;
@@ -224,9 +226,12 @@ static DWORD port_get(HANDLE h, OVERLAPPED_ENTRY *out, ULONG max, ULONG *nout, D
                     int did = run(ms == INFINITE ? 0xFFFFFFFFu : (uint32_t)(end - now));
                     arpc_win_lock_acquire();
                     t->helping = 0;
-                    if (did)
-                        continue;
+                    /* Look again either way: a packet (or the port's end)
+                     * may have been handed over while the lock was free. */
+                    no_help = !did;
+                    continue;
                 }
+                no_help = 0;
                 timed_out = arpc_thr_sleep(t, ms == INFINITE ? NULL : &dl);
             }
             t->alertable_wait = 0;

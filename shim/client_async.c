@@ -152,6 +152,14 @@ static void fail_conn(arpc_async_conn *ac)
     if (was_dead)
         return;
     arpc_sock_shutdown(ac->cc->conn.s);
+    /* The I/O role lets go of it when the poller reports the shutdown:
+     * it must be watched (a paused one is not). */
+    arpc_mutex_lock(&ac->lock);
+    if (ac->paused && !ac->io_released) {
+        ac->paused = 0;
+        arpc_poller_add(cli.poller, ac->cc->conn.s, ac);
+    }
+    arpc_mutex_unlock(&ac->lock);
     while (list) {
         struct async_req *q = list;
         list = q->next;
@@ -160,21 +168,25 @@ static void fail_conn(arpc_async_conn *ac)
 }
 
 /* The poller is one-shot: a connection reported is watched again only
- * once whoever read it is done (rearm, ac->lock held). */
+ * once whoever read it is done (rearm, ac->lock held).  A dead one too:
+ * its shutdown is reported and the I/O role then releases it. */
 static void rearm_locked(arpc_async_conn *ac)
 {
     ac->rearm_owed = 0;
-    if (!ac->paused && !ac->dead && !ac->io_released)
+    if ((!ac->paused || ac->dead) && !ac->io_released)
         arpc_poller_rearm(cli.poller, ac->cc->conn.s, ac);
 }
 
-/* I/O thread only: stop watching a dead connection. */
+/* The I/O role only: stop watching a dead connection.  Under its lock, so
+ * that nobody adds it back to the poller afterwards (fail_conn, rx_resume). */
 static void io_release(arpc_async_conn *ac)
 {
     if (ac->io_released)
         return;
+    arpc_mutex_lock(&ac->lock);
     ac->io_released = 1;
     arpc_poller_remove(cli.poller, ac->cc->conn.s);
+    arpc_mutex_unlock(&ac->lock);
     conn_unref(ac);
 }
 
@@ -369,7 +381,7 @@ static void io_conn(arpc_async_conn *ac)
         arpc_mutex_unlock(&ac->lock);
     }
     arpc_mutex_unlock(&ac->cc->conn.pump_lock);
-    if (st != RPC_S_OK) {
+    if (st != RPC_S_OK || ac->dead) { /* failed here, or by another thread meanwhile */
         fail_conn(ac);
         io_release(ac);
     }

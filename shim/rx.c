@@ -34,12 +34,24 @@ static void link_tail(arpc_rx *rx, struct arpc_rx_chunk *k)
     rx->tail = k;
 }
 
-/* A slice taken entirely (or dropped): its block's run of slices may end. */
+/* Pinned memory counts each block once per run of slices of it: slices
+ * in the queue (copied chunks between them aside) whose block is the same.
+ * A run starts when a slice's block differs from the last queued slice's
+ * (pin_block) and ends when its last slice is taken. */
+static struct arpc_rx_chunk *next_slice(struct arpc_rx_chunk *k)
+{
+    for (k = k->next; k && !k->block; k = k->next)
+        ;
+    return k;
+}
+
+/* A slice taken entirely (or dropped). */
 static void slice_free(arpc_rx *rx, struct arpc_rx_chunk *k)
 {
-    if (!k->next || k->next->block != k->block) {
+    struct arpc_rx_chunk *n = next_slice(k);
+    if (!n || n->block != k->block) {
         rx->pinned -= k->block->cap;
-        if (rx->pin_block == k->block && !k->next)
+        if (!n) /* it was the last slice queued */
             rx->pin_block = NULL;
     }
     arpc_block_unref(k->block);
@@ -129,7 +141,6 @@ int arpc_rx_put(arpc_rx *rx, arpc_block *blk, const void *data, size_t len, int 
             k->block = NULL;
             k->p = k->data;
             link_tail(rx, k);
-            rx->pin_block = NULL; /* a later slice starts a new run */
         }
         if (len) {
             memcpy(k->data + k->len, data, len);
@@ -142,7 +153,8 @@ int arpc_rx_put(arpc_rx *rx, arpc_block *blk, const void *data, size_t len, int 
         rx->armed = 0;
         if (rx->waiters && (rx->queued >= rx->want || rx->last))
             arpc_cond_broadcast(&rx->cond);
-        if ((rx->queued > ARPC_RX_HIGH || rx->pinned > 2 * ARPC_RX_HIGH) && !rx->holding && !rx->last)
+        if ((rx->queued > ARPC_RX_HIGH || rx->pinned > 2 * ARPC_RX_HIGH) && !rx->holding && !rx->last &&
+            !(rx->waiters && rx->want > rx->queued)) /* a taker waits for more than that */
             hold = rx->holding = 1;
     }
     arpc_mutex_unlock(&rx->lock);
@@ -269,6 +281,17 @@ RPC_STATUS arpc_rx_take(arpc_rx *rx, void *dst, size_t n, int wait)
             st = RPC_S_ASYNC_CALL_PENDING;
             break;
         }
+        if (rx->holding) {
+            /* Held back, yet what this taker needs is not all here (a
+             * single item larger than the limit): let the producer go on,
+             * or nobody would ever drain the stream. */
+            rx->holding = 0;
+            arpc_mutex_unlock(&rx->lock);
+            if (rx->resume)
+                rx->resume(rx->ctx);
+            arpc_mutex_lock(&rx->lock);
+            continue;
+        }
         rx->waiters++;
         rx->want = n;
         arpc_cond_wait(&rx->cond, &rx->lock);
@@ -299,6 +322,14 @@ RPC_STATUS arpc_rx_rest(arpc_rx *rx, int wait, unsigned char **buf, size_t *len,
     RPC_STATUS st = RPC_S_OK;
     arpc_mutex_lock(&rx->lock);
     while (rx->error == RPC_S_OK && !rx->last && wait) {
+        if (rx->holding) { /* the rest is wanted whole: the producer must go on */
+            rx->holding = 0;
+            arpc_mutex_unlock(&rx->lock);
+            if (rx->resume)
+                rx->resume(rx->ctx);
+            arpc_mutex_lock(&rx->lock);
+            continue;
+        }
         rx->waiters++;
         rx->want = SIZE_MAX; /* the end */
         arpc_cond_wait(&rx->cond, &rx->lock);

@@ -160,6 +160,7 @@ static struct {
     struct srv_listener *listeners;
     arpc_poller *poller;             /* one-shot: see io_main */
     int io_threads, io_waiting;
+    int io_busy;                     /* I/O threads running calls */
     struct srv_conn *held;           /* connections whose report a queue runner keeps */
     arpc_cond hold_cond;             /* wakes hold_watch when it sleeps (hold_idle) */
     int hold_watch, hold_idle;
@@ -1444,20 +1445,32 @@ static void io_conn(struct srv_conn *sc)
     }
     int run = sc->ran_here;
     sc->ran_here = 0;
+    /* Run them here only while another I/O thread is left to read (not at
+     * the thread limit with every thread in a manager): else a worker. */
+    arpc_mutex_lock(&srv.lock);
+    int here = run && srv.io_threads - srv.io_busy > 1;
+    srv.io_busy += here;
     if (st == RPC_S_OK) {
-        arpc_mutex_lock(&srv.lock);
-        if (run && !sc->paused && !sc->closed)
+        if (here && !sc->paused && !sc->closed)
             held_link_locked(sc); /* run_queue rearms it */
         else
             rearm_locked(sc);
-        arpc_mutex_unlock(&srv.lock);
+    }
+    arpc_mutex_unlock(&srv.lock);
+    if (st == RPC_S_OK) {
         pump_release(sc, RPC_S_OK); /* a report parked after our rearm */
     } else {
         arpc_mutex_unlock(&sc->conn.pump_lock);
         conn_close(sc);
     }
-    if (run)
+    if (here) {
         run_queue(sc);
+        arpc_mutex_lock(&srv.lock);
+        srv.io_busy--;
+        arpc_mutex_unlock(&srv.lock);
+    } else if (run && arpc_workq_submit(run_queue, sc) != RPC_S_OK) {
+        run_queue(sc); /* no worker to be had: here after all */
+    }
     conn_unref(sc);
 }
 

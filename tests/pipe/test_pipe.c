@@ -961,6 +961,43 @@ static void test_plain_call_on_pipe_interface(void **state)
     RpcBindingFree(&h);
 }
 
+#if !defined(_WIN32)
+#include <dirent.h>
+static int open_fds(void)
+{
+    int n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return -1;
+    while (readdir(d))
+        n++;
+    closedir(d);
+    return n;
+}
+#endif
+
+/* Each pipe call's private connection is closed once the call is over,
+ * on both ends (a connection the client's I/O role never let go of kept
+ * its socket for good). */
+static void test_pipe_connections_closed(void **state)
+{
+    (void)state;
+#if defined(_WIN32)
+    skip();
+#else
+    download(RpcNotificationTypeEvent, 64 << 10, 4096); /* warm: threads, pools */
+    Sleep(200);
+    int base = open_fds();
+    assert_true(base > 0);
+    for (int i = 0; i < 20; i++)
+        download(i % 2 ? RpcNotificationTypeIoc : RpcNotificationTypeEvent, 64 << 10, 4096);
+    DWORD t0 = GetTickCount();
+    while (open_fds() > base && GetTickCount() - t0 < 5000)
+        Sleep(10);
+    assert_int_equal(open_fds(), base);
+#endif
+}
+
 #define BOTH(t) cmocka_unit_test(t)
 int main(void)
 {
@@ -1001,6 +1038,7 @@ int main(void)
         BOTH(test_stalled_reader_stalls_nobody),
         BOTH(test_causal_order),
         BOTH(test_noncausal_binding),
+        BOTH(test_pipe_connections_closed),
     };
     if (getenv("PIPE_TEST_FILTER")) /* e.g. "test_server_*" when debugging */
         cmocka_set_test_filter(getenv("PIPE_TEST_FILTER"));
