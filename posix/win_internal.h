@@ -110,6 +110,10 @@ struct arpc_thr {
     int helping;                    /* in the wait helper (arpc_set_wait_helper) */
 };
 
+/* arpc_set_wait_helper's routines (win_iocp.c), or NULL. */
+extern int (*arpc_helper_run)(uint32_t ms);
+extern void (*arpc_helper_kick)(void);
+
 /* The one lock (win_handle.c). */
 extern pthread_mutex_t arpc_win_lock;
 void arpc_win_lock_acquire(void);

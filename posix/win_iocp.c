@@ -17,14 +17,15 @@
 #include "win_internal.h"
 #include "platform.h"
 
-/* arpc_set_wait_helper (platform.h): set once by the client runtime. */
-static int (*helper_run)(uint32_t ms);
-static void (*helper_kick)(void);
+/* arpc_set_wait_helper (platform.h): set once by the client runtime; used
+ * by the waits here and in win_wait.c. */
+int (*arpc_helper_run)(uint32_t ms);
+void (*arpc_helper_kick)(void);
 
 void arpc_set_wait_helper(int (*run)(uint32_t ms), void (*kick)(void))
 {
-    __atomic_store_n(&helper_kick, kick, __ATOMIC_RELEASE);
-    __atomic_store_n(&helper_run, run, __ATOMIC_RELEASE);
+    __atomic_store_n(&arpc_helper_kick, kick, __ATOMIC_RELEASE);
+    __atomic_store_n(&arpc_helper_run, run, __ATOMIC_RELEASE);
 }
 
 void arpc_port_free(struct arpc_port *p)
@@ -49,7 +50,7 @@ void arpc_port_last_handle_closed(struct arpc_port *p)
         w->port_abandoned = 1;
         pthread_cond_signal(&w->cond);
         if (w->helping) /* it waits in the helper, not on its condition */
-            __atomic_load_n(&helper_kick, __ATOMIC_ACQUIRE)();
+            __atomic_load_n(&arpc_helper_kick, __ATOMIC_ACQUIRE)();
         w = n;
     }
 }
@@ -122,7 +123,7 @@ ARPC_API BOOL WINAPI arpc_PostQueuedCompletionStatus(HANDLE CompletionPort, DWOR
         w->handed = k;
         pthread_cond_signal(&w->cond);
         if (w->helping) /* it waits in the helper, not on its condition */
-            __atomic_load_n(&helper_kick, __ATOMIC_ACQUIRE)();
+            __atomic_load_n(&arpc_helper_kick, __ATOMIC_ACQUIRE)();
     } else {
         if (p->tail)
             p->tail->next = k;
@@ -213,7 +214,7 @@ static DWORD port_get(HANDLE h, OVERLAPPED_ENTRY *out, ULONG max, ULONG *nout, D
                     err = WAIT_TIMEOUT;
                     break;
                 }
-                int (*run)(uint32_t) = __atomic_load_n(&helper_run, __ATOMIC_ACQUIRE);
+                int (*run)(uint32_t) = __atomic_load_n(&arpc_helper_run, __ATOMIC_ACQUIRE);
                 if (run && !alertable && !no_help) {
                     uint64_t now = arpc_now_ms();
                     if (ms != INFINITE && now >= end) {

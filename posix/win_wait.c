@@ -14,6 +14,7 @@
 #include <sched.h>
 
 #include "win_internal.h"
+#include "platform.h"
 
 #define PSEUDO_THREAD ((HANDLE)(LONG_PTR)-2)
 
@@ -103,6 +104,8 @@ restart:
         if (try_satisfy(t)) {
             arpc_wait_unlink_all(t);
             pthread_cond_signal(&t->cond);
+            if (t->helping) /* it waits in the helper, not on its condition */
+                __atomic_load_n(&arpc_helper_kick, __ATOMIC_ACQUIRE)();
             if (!arpc_obj_is_signalled(obj))
                 return;
             goto restart; /* the list changed */
@@ -186,7 +189,8 @@ static DWORD do_wait(DWORD n, const HANDLE *hs, int all, DWORD ms, int alertable
             link_block(t->wait_objs[i], &t->blocks[i]);
         }
         t->alertable_wait = alertable;
-        int timed_out = 0;
+        int timed_out = 0, no_help = 0;
+        uint64_t end = arpc_now_ms() + ms;
         for (;;) {
             if (t->wait_result != ARPC_WAIT_PENDING) { /* satisfied and unlinked by the signaller */
                 res = t->wait_result;
@@ -202,6 +206,25 @@ static DWORD do_wait(DWORD n, const HANDLE *hs, int all, DWORD ms, int alertable
                 res = WAIT_TIMEOUT;
                 break;
             }
+            /* As in GetQueuedCompletionStatus (win_iocp.c): the runtime may
+             * use the thread for its I/O while it waits - the event it
+             * waits for is then often set by this very thread. */
+            int (*run)(uint32_t) = __atomic_load_n(&arpc_helper_run, __ATOMIC_ACQUIRE);
+            if (run && n && !alertable && !no_help) {
+                uint64_t now = arpc_now_ms();
+                if (ms != INFINITE && now >= end) {
+                    timed_out = 1;
+                    continue;
+                }
+                t->helping = 1;
+                arpc_win_lock_release();
+                int did = run(ms == INFINITE ? 0xFFFFFFFFu : (uint32_t)(end - now));
+                arpc_win_lock_acquire();
+                t->helping = 0;
+                no_help = !did; /* look again either way */
+                continue;
+            }
+            no_help = 0;
             timed_out = arpc_thr_sleep(t, ms == INFINITE ? NULL : &dl);
         }
         t->alertable_wait = 0;

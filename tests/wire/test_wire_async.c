@@ -426,6 +426,45 @@ static void test_completion_wait_helper(void **state)
     RpcBindingFree(&h);
 }
 
+static DWORD WINAPI set_later(LPVOID ev)
+{
+    Sleep(100);
+    SetEvent(ev);
+    return 0;
+}
+
+/* The same for a thread blocked in WaitForSingleObject: it reads the
+ * responses itself (its call's event is then set by itself), and an event
+ * another thread sets meanwhile ends its wait at once. */
+static void test_event_wait_helper(void **state)
+{
+    (void)state;
+    RPC_BINDING_HANDLE h = bind_to();
+    HANDLE done = CreateEventA(NULL, FALSE, FALSE, NULL), other = CreateEventA(NULL, FALSE, FALSE, NULL);
+    assert_non_null(done);
+    assert_non_null(other);
+    for (long round = 0; round < 5; round++) {
+        RPC_ASYNC_STATE a;
+        long sum = 0, ret = 0;
+        init(&a, RpcNotificationTypeEvent);
+        a.u.hEvent = done;
+        AsyncAdd(&a, h, round, 3, &sum);
+        assert_int_equal(WaitForSingleObject(done, 10000), WAIT_OBJECT_0);
+        assert_int_equal(RpcAsyncCompleteCall(&a, &ret), RPC_S_OK);
+        assert_int_equal(sum, round + 3);
+        HANDLE th = CreateThread(NULL, 0, set_later, other, 0, NULL);
+        assert_non_null(th);
+        DWORD t0 = GetTickCount();
+        assert_int_equal(WaitForSingleObject(other, 20000), WAIT_OBJECT_0);
+        assert_true(GetTickCount() - t0 < 10000);
+        assert_int_equal(WaitForSingleObject(th, 5000), WAIT_OBJECT_0);
+        CloseHandle(th);
+    }
+    CloseHandle(done);
+    CloseHandle(other);
+    RpcBindingFree(&h);
+}
+
 /* ------------------------------------------------------------ scale */
 
 enum { MANY = 1000 };
@@ -508,6 +547,7 @@ static void test_start_errors(void **state)
         cmocka_unit_test(test_nonabortive_cancel_reaches_server), cmocka_unit_test(test_client_disconnect), \
         cmocka_unit_test(test_cancel_reaches_blocking_sync_manager), \
         cmocka_unit_test(test_completion_wait_helper), \
+        cmocka_unit_test(test_event_wait_helper), \
         cmocka_unit_test(test_thousand_calls_one_connection), cmocka_unit_test(test_start_errors)
 
 int main(void)
