@@ -110,9 +110,23 @@ struct arpc_thr {
     int helping;                    /* in the wait helper (arpc_set_wait_helper) */
 };
 
-/* arpc_set_wait_helper's routines (win_iocp.c), or NULL. */
-extern int (*arpc_helper_run)(uint32_t ms);
-extern void (*arpc_helper_kick)(void);
+/* A blocking wait's deadline and its use of arpc_set_wait_helper's
+ * routines (win_wait.c): the runtime may do its I/O on a thread that waits
+ * (and so often satisfy the wait itself). */
+struct arpc_wait_clock {
+    DWORD ms;                       /* INFINITE, or the wait's length */
+    uint64_t end;                   /* arpc_now_ms() deadline */
+    struct timespec dl;             /* the same for arpc_thr_sleep */
+    int no_help;                    /* the helper just declined: sleep */
+};
+void arpc_wait_clock_start(struct arpc_wait_clock *c, DWORD ms);
+/* One step of a blocking wait, the lock held: lend the thread to the
+ * helper (may_help) or sleep until woken.  Returns 1 once the deadline
+ * has passed.  The caller looks at its wait's state after every step. */
+int arpc_thr_wait_step(struct arpc_thr *t, struct arpc_wait_clock *c, int may_help);
+/* A signaller that satisfied t's wait (the lock held): a thread lent to
+ * the helper is not on its condition and must be kicked. */
+void arpc_thr_kick_helper(struct arpc_thr *t);
 
 /* The one lock (win_handle.c). */
 extern pthread_mutex_t arpc_win_lock;

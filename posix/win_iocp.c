@@ -15,18 +15,7 @@
 #include <stdlib.h>
 
 #include "win_internal.h"
-#include "platform.h"
 
-/* arpc_set_wait_helper (platform.h): set once by the client runtime; used
- * by the waits here and in win_wait.c. */
-int (*arpc_helper_run)(uint32_t ms);
-void (*arpc_helper_kick)(void);
-
-void arpc_set_wait_helper(int (*run)(uint32_t ms), void (*kick)(void))
-{
-    __atomic_store_n(&arpc_helper_kick, kick, __ATOMIC_RELEASE);
-    __atomic_store_n(&arpc_helper_run, run, __ATOMIC_RELEASE);
-}
 
 void arpc_port_free(struct arpc_port *p)
 {
@@ -49,8 +38,7 @@ void arpc_port_last_handle_closed(struct arpc_port *p)
         w->port_next = NULL;
         w->port_abandoned = 1;
         pthread_cond_signal(&w->cond);
-        if (w->helping) /* it waits in the helper, not on its condition */
-            __atomic_load_n(&arpc_helper_kick, __ATOMIC_ACQUIRE)();
+        arpc_thr_kick_helper(w);
         w = n;
     }
 }
@@ -122,8 +110,7 @@ ARPC_API BOOL WINAPI arpc_PostQueuedCompletionStatus(HANDLE CompletionPort, DWOR
         w->port_next = NULL;
         w->handed = k;
         pthread_cond_signal(&w->cond);
-        if (w->helping) /* it waits in the helper, not on its condition */
-            __atomic_load_n(&arpc_helper_kick, __ATOMIC_ACQUIRE)();
+        arpc_thr_kick_helper(w); /* a post hands the packet over and kicks */
     } else {
         if (p->tail)
             p->tail->next = k;
@@ -182,17 +169,15 @@ static DWORD port_get(HANDLE h, OVERLAPPED_ENTRY *out, ULONG max, ULONG *nout, D
         } else if (ms == 0) {
             err = WAIT_TIMEOUT;
         } else {
-            struct timespec dl;
-            uint64_t end = arpc_now_ms() + ms;
-            if (ms != INFINITE)
-                arpc_deadline(&dl, ms);
+            struct arpc_wait_clock clk;
+            arpc_wait_clock_start(&clk, ms);
             t->handed = NULL;
             t->port_abandoned = 0;
             t->port_wait = p;
             t->port_next = p->waiters;
             p->waiters = t;
             t->alertable_wait = alertable;
-            int timed_out = 0, no_help = 0;
+            int timed_out = 0;
             for (;;) {
                 if (t->handed) {
                     fill(&out[0], t->handed);
@@ -214,26 +199,7 @@ static DWORD port_get(HANDLE h, OVERLAPPED_ENTRY *out, ULONG max, ULONG *nout, D
                     err = WAIT_TIMEOUT;
                     break;
                 }
-                int (*run)(uint32_t) = __atomic_load_n(&arpc_helper_run, __ATOMIC_ACQUIRE);
-                if (run && !alertable && !no_help) {
-                    uint64_t now = arpc_now_ms();
-                    if (ms != INFINITE && now >= end) {
-                        timed_out = 1;
-                        continue;
-                    }
-                    /* Still a waiter: a post hands the packet over and kicks. */
-                    t->helping = 1;
-                    arpc_win_lock_release();
-                    int did = run(ms == INFINITE ? 0xFFFFFFFFu : (uint32_t)(end - now));
-                    arpc_win_lock_acquire();
-                    t->helping = 0;
-                    /* Look again either way: a packet (or the port's end)
-                     * may have been handed over while the lock was free. */
-                    no_help = !did;
-                    continue;
-                }
-                no_help = 0;
-                timed_out = arpc_thr_sleep(t, ms == INFINITE ? NULL : &dl);
+                timed_out = arpc_thr_wait_step(t, &clk, !alertable);
             }
             t->alertable_wait = 0;
             t->port_wait = NULL;

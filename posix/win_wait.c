@@ -104,8 +104,7 @@ restart:
         if (try_satisfy(t)) {
             arpc_wait_unlink_all(t);
             pthread_cond_signal(&t->cond);
-            if (t->helping) /* it waits in the helper, not on its condition */
-                __atomic_load_n(&arpc_helper_kick, __ATOMIC_ACQUIRE)();
+            arpc_thr_kick_helper(t);
             if (!arpc_obj_is_signalled(obj))
                 return;
             goto restart; /* the list changed */
@@ -131,6 +130,54 @@ int arpc_thr_sleep(struct arpc_thr *t, const struct timespec *deadline)
         return 0;
     }
     return pthread_cond_timedwait(&t->cond, &arpc_win_lock, deadline) == ETIMEDOUT;
+}
+
+/* arpc_set_wait_helper (platform.h): set once by the client runtime. */
+static int (*helper_run)(uint32_t ms);
+static void (*helper_kick)(void);
+
+void arpc_set_wait_helper(int (*run)(uint32_t ms), void (*kick)(void))
+{
+    __atomic_store_n(&helper_kick, kick, __ATOMIC_RELEASE);
+    __atomic_store_n(&helper_run, run, __ATOMIC_RELEASE);
+}
+
+void arpc_thr_kick_helper(struct arpc_thr *t)
+{
+    if (t->helping)
+        __atomic_load_n(&helper_kick, __ATOMIC_ACQUIRE)();
+}
+
+void arpc_wait_clock_start(struct arpc_wait_clock *c, DWORD ms)
+{
+    c->ms = ms;
+    c->end = arpc_now_ms() + ms;
+    c->no_help = 0;
+    if (ms != INFINITE)
+        arpc_deadline(&c->dl, ms);
+}
+
+int arpc_thr_wait_step(struct arpc_thr *t, struct arpc_wait_clock *c, int may_help)
+{
+    int (*run)(uint32_t) = __atomic_load_n(&helper_run, __ATOMIC_ACQUIRE);
+    if (run && may_help && !c->no_help) {
+        uint64_t now = arpc_now_ms();
+        if (c->ms != INFINITE && now >= c->end)
+            return 1;
+        /* Still registered as a waiter: a signaller satisfies the wait
+         * and kicks (arpc_thr_kick_helper). */
+        t->helping = 1;
+        arpc_win_lock_release();
+        int did = run(c->ms == INFINITE ? 0xFFFFFFFFu : (uint32_t)(c->end - now));
+        arpc_win_lock_acquire();
+        t->helping = 0;
+        /* The caller looks again either way: the wait may have been
+         * satisfied while the lock was free. */
+        c->no_help = !did;
+        return 0;
+    }
+    c->no_help = 0;
+    return arpc_thr_sleep(t, c->ms == INFINITE ? NULL : &c->dl);
 }
 
 /* n == 0: a plain (possibly alertable) sleep. */
@@ -181,16 +228,14 @@ static DWORD do_wait(DWORD n, const HANDLE *hs, int all, DWORD ms, int alertable
     } else if (ms == 0) {
         res = WAIT_TIMEOUT;
     } else {
-        struct timespec dl;
-        if (ms != INFINITE)
-            arpc_deadline(&dl, ms);
+        struct arpc_wait_clock clk;
+        arpc_wait_clock_start(&clk, ms);
         for (DWORD i = 0; i < n; i++) {
             t->blocks[i].thr = t;
             link_block(t->wait_objs[i], &t->blocks[i]);
         }
         t->alertable_wait = alertable;
-        int timed_out = 0, no_help = 0;
-        uint64_t end = arpc_now_ms() + ms;
+        int timed_out = 0;
         for (;;) {
             if (t->wait_result != ARPC_WAIT_PENDING) { /* satisfied and unlinked by the signaller */
                 res = t->wait_result;
@@ -206,26 +251,7 @@ static DWORD do_wait(DWORD n, const HANDLE *hs, int all, DWORD ms, int alertable
                 res = WAIT_TIMEOUT;
                 break;
             }
-            /* As in GetQueuedCompletionStatus (win_iocp.c): the runtime may
-             * use the thread for its I/O while it waits - the event it
-             * waits for is then often set by this very thread. */
-            int (*run)(uint32_t) = __atomic_load_n(&arpc_helper_run, __ATOMIC_ACQUIRE);
-            if (run && n && !alertable && !no_help) {
-                uint64_t now = arpc_now_ms();
-                if (ms != INFINITE && now >= end) {
-                    timed_out = 1;
-                    continue;
-                }
-                t->helping = 1;
-                arpc_win_lock_release();
-                int did = run(ms == INFINITE ? 0xFFFFFFFFu : (uint32_t)(end - now));
-                arpc_win_lock_acquire();
-                t->helping = 0;
-                no_help = !did; /* look again either way */
-                continue;
-            }
-            no_help = 0;
-            timed_out = arpc_thr_sleep(t, ms == INFINITE ? NULL : &dl);
+            timed_out = arpc_thr_wait_step(t, &clk, n != 0 && !alertable);
         }
         t->alertable_wait = 0;
     }

@@ -252,6 +252,18 @@ static int drained_locked(arpc_rx *rx)
     return 0;
 }
 
+/* A consumer about to wait for more than a held stream has: let the
+ * producer go on, or nobody would ever drain it (lock held, dropped
+ * around resume). */
+static void let_go_locked(arpc_rx *rx)
+{
+    rx->holding = 0;
+    arpc_mutex_unlock(&rx->lock);
+    if (rx->resume)
+        rx->resume(rx->ctx);
+    arpc_mutex_lock(&rx->lock);
+}
+
 RPC_STATUS arpc_rx_take(arpc_rx *rx, void *dst, size_t n, int wait)
 {
     RPC_STATUS st = RPC_S_OK;
@@ -283,13 +295,8 @@ RPC_STATUS arpc_rx_take(arpc_rx *rx, void *dst, size_t n, int wait)
         }
         if (rx->holding) {
             /* Held back, yet what this taker needs is not all here (a
-             * single item larger than the limit): let the producer go on,
-             * or nobody would ever drain the stream. */
-            rx->holding = 0;
-            arpc_mutex_unlock(&rx->lock);
-            if (rx->resume)
-                rx->resume(rx->ctx);
-            arpc_mutex_lock(&rx->lock);
+             * single item larger than the limit). */
+            let_go_locked(rx);
             continue;
         }
         rx->waiters++;
@@ -322,12 +329,8 @@ RPC_STATUS arpc_rx_rest(arpc_rx *rx, int wait, unsigned char **buf, size_t *len,
     RPC_STATUS st = RPC_S_OK;
     arpc_mutex_lock(&rx->lock);
     while (rx->error == RPC_S_OK && !rx->last && wait) {
-        if (rx->holding) { /* the rest is wanted whole: the producer must go on */
-            rx->holding = 0;
-            arpc_mutex_unlock(&rx->lock);
-            if (rx->resume)
-                rx->resume(rx->ctx);
-            arpc_mutex_lock(&rx->lock);
+        if (rx->holding) { /* the rest is wanted whole */
+            let_go_locked(rx);
             continue;
         }
         rx->waiters++;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "expect_raise.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -16,20 +17,6 @@
 #include <wchar.h>
 
 /* Runs the statement(s), expecting RpcRaiseException(code). */
-#define EXPECT_RAISE(code, ...)                                  \
-    do {                                                         \
-        volatile unsigned long raised_ = 0;                      \
-        volatile int finished_ = 0;                              \
-        RpcTryExcept {                                           \
-            __VA_ARGS__;                                         \
-            finished_ = 1;                                       \
-        } RpcExcept(1) {                                         \
-            raised_ = RpcExceptionCode();                        \
-        } RpcEndExcept                                           \
-        assert_int_equal(finished_, 0);                          \
-        assert_int_equal(raised_, (unsigned long)(code));        \
-        assert_int_equal(arpc_exc_depth(), 0);                   \
-    } while (0)
 
 #define EXPECT_BAD(...) EXPECT_RAISE(RPC_X_BAD_STUB_DATA, __VA_ARGS__)
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "../expect_raise.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,20 +26,6 @@ void __RPC_USER MIDL_user_free(void *p)
 {
     free(p);
 }
-
-#define EXPECT_RAISE(code, ...)                                  \
-    do {                                                         \
-        volatile unsigned long raised_ = 0;                      \
-        volatile int finished_ = 0;                              \
-        RpcTryExcept {                                           \
-            __VA_ARGS__;                                         \
-            finished_ = 1;                                       \
-        } RpcExcept(1) {                                         \
-            raised_ = RpcExceptionCode();                        \
-        } RpcEndExcept                                           \
-        assert_int_equal(finished_, 0);                          \
-        assert_int_equal(raised_, (unsigned long)(code));        \
-    } while (0)
 
 /* ------------------------------------------------------------ server */
 #define MAGIC 0x43545831

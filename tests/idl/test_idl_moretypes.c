@@ -19,58 +19,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "../expect_raise.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
-/* ------------------------------------------------------------ allocator */
-static long outstanding;  /* MIDL_user_allocate blocks not yet freed */
-
-void *__RPC_USER MIDL_user_allocate(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (p)
-        outstanding++;
-    return p;
-}
-
-void __RPC_USER MIDL_user_free(void *p)
-{
-    if (p) {
-        outstanding--;
-        free(p);
-    }
-}
-
-static char *user_strdup(const char *s)
-{
-    char *d = MIDL_user_allocate(strlen(s) + 1);
-    strcpy(d, s);
-    return d;
-}
-
-static wchar_t *user_wcsdup(const wchar_t *s)
-{
-    wchar_t *d = MIDL_user_allocate((wcslen(s) + 1) * sizeof *d);
-    wcscpy(d, s);
-    return d;
-}
-
-#define EXPECT_RAISE(code, ...)                                  \
-    do {                                                         \
-        volatile unsigned long raised_ = 0;                      \
-        volatile int finished_ = 0;                              \
-        RpcTryExcept {                                           \
-            __VA_ARGS__;                                         \
-            finished_ = 1;                                       \
-        } RpcExcept(1) {                                         \
-            raised_ = RpcExceptionCode();                        \
-        } RpcEndExcept                                           \
-        assert_int_equal(finished_, 0);                          \
-        assert_int_equal(raised_, (unsigned long)(code));        \
-        assert_int_equal(arpc_exc_depth(), 0);                   \
-    } while (0)
+#include "counting_alloc.h"
 
 /* ------------------------------------------------------------ managers */
 static int server_calls;
